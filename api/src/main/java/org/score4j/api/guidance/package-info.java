@@ -1,0 +1,2 @@
+/** Guidance: decorators of the score function. */
+package org.score4j.api.guidance;
