@@ -1,0 +1,27 @@
+package org.score4j.model;
+
+import java.util.List;
+import org.score4j.api.ApiVersion;
+import org.score4j.api.plugin.ModelFactory;
+import org.score4j.api.plugin.Score4jPlugin;
+import org.score4j.model.gmm.GmmModelFactory;
+
+/**
+ * The entry point of the model-plugins jar: lists its score models ({@code gmm}: the exact Gaussian-mixture
+ * score of Song et al. 2021, §3.4). Does no work when constructed; stateless and thread-safe.
+ */
+public final class ModelPlugin implements Score4jPlugin {
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public ModelPlugin() {}
+
+    @Override
+    public int apiMajor() {
+        return ApiVersion.MAJOR;
+    }
+
+    @Override
+    public List<ModelFactory> models() {
+        return List.of(new GmmModelFactory());
+    }
+}
