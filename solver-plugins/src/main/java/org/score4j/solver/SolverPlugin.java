@@ -1,0 +1,154 @@
+package org.score4j.solver;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.score4j.api.ApiVersion;
+import org.score4j.api.plugin.ConfigKey;
+import org.score4j.api.plugin.CorrectorFactory;
+import org.score4j.api.plugin.PluginConfig;
+import org.score4j.api.plugin.PredictorFactory;
+import org.score4j.api.plugin.Score4jPlugin;
+import org.score4j.api.plugin.SolverFactory;
+import org.score4j.api.solver.Corrector;
+import org.score4j.api.solver.Predictor;
+import org.score4j.api.solver.Solver;
+
+/**
+ * The entry point of the solver plugins: the predictors, correctors and samplers of Song et al. 2021
+ * ("Score-Based Generative Modeling through SDEs", §4) and Song &amp; Ermon 2019.
+ *
+ * <ul>
+ *   <li>predictors: {@code euler-maruyama} ({@link EulerMaruyamaPredictor}), {@code reverse-diffusion}
+ *       ({@link ReverseDiffusionPredictor}), {@code ancestral} ({@link AncestralPredictor}; key
+ *       {@code variance} = posterior | transition), {@code none} ({@link NonePredictor});</li>
+ *   <li>correctors: {@code langevin} ({@link LangevinCorrector}; keys {@code snr}, {@code n_steps}),
+ *       {@code annealed-langevin} ({@link AnnealedLangevinCorrector}; keys {@code step_size}, {@code n_steps}),
+ *       {@code none} ({@link NoneCorrector});</li>
+ *   <li>solvers: {@code pc} ({@link PcSolver}; key {@code denoise}) and {@code ode}, the probability-flow ODE
+ *       (key {@code method} = euler | heun | rk4 | rk45 selecting {@link EulerOdeSolver}, {@link HeunOdeSolver},
+ *       {@link Rk4OdeSolver} or {@link DormandPrinceSolver}; keys {@code rtol}, {@code atol},
+ *       {@code max_steps} for rk45).</li>
+ * </ul>
+ * Listed in {@code META-INF/services/org.score4j.api.plugin.Score4jPlugin}. Stateless; its factories are
+ * thread-safe.
+ */
+public final class SolverPlugin implements Score4jPlugin {
+
+    @Override
+    public int apiMajor() {
+        return ApiVersion.MAJOR;
+    }
+
+    @Override
+    public List<PredictorFactory> predictors() {
+        Map<String, ConfigKey> ancestral = new LinkedHashMap<>();
+        ancestral.put("variance", ConfigKey.ofChoice("variance", "posterior", List.of("posterior", "transition"),
+                "noise variance of a step: the posterior q(x_s|x_t,x_0) (DDPM's beta-tilde) or the forward"
+                        + " transition's (DDPM's beta)"));
+        return List.of(
+                new PredictorEntry("euler-maruyama", "Euler-Maruyama step of the reverse-time SDE (Song et al. eq. 6)",
+                        keys(), c -> new EulerMaruyamaPredictor()),
+                new PredictorEntry("reverse-diffusion",
+                        "reverse diffusion with the exact forward kernel (Song et al. eq. 46)",
+                        keys(), c -> new ReverseDiffusionPredictor()),
+                new PredictorEntry("ancestral", "ancestral sampling (Ho et al. 2020; Song et al. Appendix F)",
+                        frozen(ancestral), c -> new AncestralPredictor(AncestralPredictor.Variance.valueOf(
+                                c.getString("variance").toUpperCase(Locale.ROOT)))),
+                new PredictorEntry("none", "no predictor (corrector-only sampling)", keys(),
+                        c -> new NonePredictor()));
+    }
+
+    @Override
+    public List<CorrectorFactory> correctors() {
+        Map<String, ConfigKey> langevin = new LinkedHashMap<>();
+        langevin.put("snr", ConfigKey.ofPositiveDouble("snr", 0.16, 1,
+                "signal-to-noise ratio r; step size 2(r*sigma(t))^2"));
+        langevin.put("n_steps", nSteps());
+        Map<String, ConfigKey> annealed = new LinkedHashMap<>();
+        annealed.put("step_size", ConfigKey.ofPositiveDouble("step_size", 2e-5, 1,
+                "step at the smallest noise level; step(t) = step_size*sigma(t)^2/sigma(t0)^2"));
+        annealed.put("n_steps", nSteps());
+        return List.of(
+                new CorrectorEntry("langevin", "Langevin MCMC with a batch-independent step (Song et al. Algorithm 4)",
+                        frozen(langevin), c -> new LangevinCorrector(c.getDouble("snr"), c.getInt("n_steps"))),
+                new CorrectorEntry("annealed-langevin", "annealed Langevin dynamics (Song & Ermon 2019, Algorithm 1)",
+                        frozen(annealed),
+                        c -> new AnnealedLangevinCorrector(c.getDouble("step_size"), c.getInt("n_steps"))),
+                new CorrectorEntry("none", "no corrector (predictor-only sampling)", keys(),
+                        c -> new NoneCorrector()));
+    }
+
+    @Override
+    public List<SolverFactory> solvers() {
+        Map<String, ConfigKey> pc = new LinkedHashMap<>();
+        pc.put("denoise", ConfigKey.ofBoolean("denoise", true,
+                "return the noise-free mean of the last predictor step"));
+        Map<String, ConfigKey> ode = new LinkedHashMap<>();
+        ode.put("method", ConfigKey.ofChoice("method", "rk45", List.of("euler", "heun", "rk4", "rk45"),
+                "integrator: fixed-step on the time grid (euler, heun, rk4) or adaptive Dormand-Prince (rk45)"));
+        ode.put("rtol", ConfigKey.ofPositiveDouble("rtol", 1e-5, 1, "relative tolerance (rk45)"));
+        ode.put("atol", ConfigKey.ofPositiveDouble("atol", 1e-5, 1, "absolute tolerance (rk45)"));
+        ode.put("max_steps", ConfigKey.ofInt("max_steps", 100_000, 1, 1_000_000_000,
+                "step attempts before giving up (rk45)"));
+        return List.of(
+                new SolverEntry("pc", "predictor-corrector sampling of the reverse SDE (Song et al. Algorithm 1)",
+                        frozen(pc), true, c -> new PcSolver(c.getBoolean("denoise"))),
+                new SolverEntry("ode", "probability-flow ODE (Song et al. eq. 13), fixed-step or adaptive",
+                        frozen(ode), false, SolverPlugin::createOde));
+    }
+
+    private static Solver createOde(PluginConfig c) {
+        switch (c.getString("method")) {
+            case "euler":
+                return new EulerOdeSolver();
+            case "heun":
+                return new HeunOdeSolver();
+            case "rk4":
+                return new Rk4OdeSolver();
+            case "rk45":
+                return new DormandPrinceSolver(c.getDouble("rtol"), c.getDouble("atol"), c.getInt("max_steps"));
+            default:
+                throw new IllegalStateException("unhandled method " + c.getString("method"));
+        }
+    }
+
+    private static ConfigKey nSteps() {
+        return ConfigKey.ofInt("n_steps", 1, 1, 1000, "Langevin steps per grid time");
+    }
+
+    private static Map<String, ConfigKey> keys() {
+        return Map.of();
+    }
+
+    private static Map<String, ConfigKey> frozen(Map<String, ConfigKey> keys) {
+        return Collections.unmodifiableMap(keys);
+    }
+
+    private record PredictorEntry(String name, String description, Map<String, ConfigKey> configKeys,
+            Function<PluginConfig, Predictor> creator) implements PredictorFactory {
+        @Override
+        public Predictor create(PluginConfig config) {
+            return creator.apply(config);
+        }
+    }
+
+    private record CorrectorEntry(String name, String description, Map<String, ConfigKey> configKeys,
+            Function<PluginConfig, Corrector> creator) implements CorrectorFactory {
+        @Override
+        public Corrector create(PluginConfig config) {
+            return creator.apply(config);
+        }
+    }
+
+    private record SolverEntry(String name, String description, Map<String, ConfigKey> configKeys,
+            boolean usesPredictorCorrector, Function<PluginConfig, Solver> creator) implements SolverFactory {
+        @Override
+        public Solver create(PluginConfig config) {
+            return creator.apply(config);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.score4j.solver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.score4j.api.ApiVersion;
+import org.score4j.api.ConfigException;
+import org.score4j.api.plugin.PluginConfig;
+import org.score4j.api.plugin.PluginFactory;
+import org.score4j.api.plugin.Score4jPlugin;
+import org.score4j.api.plugin.SolverFactory;
+
+class SolverPluginTest {
+    private final SolverPlugin plugin = new SolverPlugin();
+
+    private static <T extends PluginFactory<?>> T find(List<T> factories, String name) {
+        return factories.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static List<String> names(List<? extends PluginFactory<?>> factories) {
+        return factories.stream().map(PluginFactory::name).collect(Collectors.toList());
+    }
+
+    @Test
+    void discoveredThroughServiceLoader() {
+        List<Score4jPlugin> found = ServiceLoader.load(Score4jPlugin.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p instanceof SolverPlugin).collect(Collectors.toList());
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).apiMajor()).isEqualTo(ApiVersion.MAJOR);
+    }
+
+    @Test
+    void declaresItsFactories() {
+        assertThat(names(plugin.predictors()))
+                .containsExactly("euler-maruyama", "reverse-diffusion", "ancestral", "none");
+        assertThat(names(plugin.correctors())).containsExactly("langevin", "annealed-langevin", "none");
+        assertThat(names(plugin.solvers())).containsExactly("pc", "ode");
+        assertThat(find(plugin.solvers(), "pc").usesPredictorCorrector()).isTrue();
+        assertThat(find(plugin.solvers(), "ode").usesPredictorCorrector()).isFalse();
+        Stream.of(plugin.predictors(), plugin.correctors(), plugin.solvers()).flatMap(List::stream).forEach(f -> {
+            assertThat(f.name()).matches("[a-z][a-z0-9-]*");
+            assertThat(f.description()).isNotBlank().doesNotContain("\n");
+            f.configKeys().forEach((k, v) -> assertThat(v.name()).isEqualTo(k));
+        });
+        assertThat(find(plugin.solvers(), "ode").configKeys().keySet())
+                .containsExactly("method", "rtol", "atol", "max_steps");
+        assertThat(find(plugin.correctors(), "langevin").configKeys().keySet()).containsExactly("snr", "n_steps");
+        assertThat(find(plugin.correctors(), "annealed-langevin").configKeys().keySet())
+                .containsExactly("step_size", "n_steps");
+    }
+
+    @Test
+    void createsConfiguredInstances() {
+        SolverFactory ode = find(plugin.solvers(), "ode");
+        assertThat(ode.create(PluginConfig.of("solver", ode, Map.of()))).isInstanceOf(DormandPrinceSolver.class);
+        DormandPrinceSolver rk45 = (DormandPrinceSolver) ode.create(
+                PluginConfig.of("solver", ode, Map.of("rtol", "1e-3", "atol", "2e-4", "max_steps", "50")));
+        assertThat(rk45.rtol()).isEqualTo(1e-3);
+        assertThat(rk45.atol()).isEqualTo(2e-4);
+        assertThat(rk45.maxSteps()).isEqualTo(50);
+        assertThat(ode.create(PluginConfig.of("solver", ode, Map.of("method", "euler"))))
+                .isInstanceOf(EulerOdeSolver.class);
+        assertThat(ode.create(PluginConfig.of("solver", ode, Map.of("method", "heun"))))
+                .isInstanceOf(HeunOdeSolver.class);
+        assertThat(ode.create(PluginConfig.of("solver", ode, Map.of("method", "rk4"))))
+                .isInstanceOf(Rk4OdeSolver.class);
+
+        SolverFactory pc = find(plugin.solvers(), "pc");
+        assertThat(((PcSolver) pc.create(PluginConfig.of("solver", pc, Map.of()))).denoise()).isTrue();
+        assertThat(((PcSolver) pc.create(PluginConfig.of("solver", pc, Map.of("denoise", "false")))).denoise())
+                .isFalse();
+
+        var anc = find(plugin.predictors(), "ancestral");
+        assertThat(((AncestralPredictor) anc.create(PluginConfig.of("predictor", anc, Map.of()))).variance())
+                .isEqualTo(AncestralPredictor.Variance.POSTERIOR);
+        assertThat(((AncestralPredictor) anc.create(PluginConfig.of("predictor", anc,
+                Map.of("variance", "transition")))).variance()).isEqualTo(AncestralPredictor.Variance.TRANSITION);
+
+        var lan = find(plugin.correctors(), "langevin");
+        LangevinCorrector lc = (LangevinCorrector) lan.create(PluginConfig.of("corrector", lan, Map.of()));
+        assertThat(lc.snr()).isEqualTo(0.16);
+        assertThat(lc.nSteps()).isEqualTo(1);
+        var ann = find(plugin.correctors(), "annealed-langevin");
+        AnnealedLangevinCorrector ac = (AnnealedLangevinCorrector) ann.create(
+                PluginConfig.of("corrector", ann, Map.of("n_steps", "3")));
+        assertThat(ac.stepSize()).isEqualTo(2e-5);
+        assertThat(ac.nSteps()).isEqualTo(3);
+        for (String name : List.of("euler-maruyama", "reverse-diffusion", "none")) {
+            var f = find(plugin.predictors(), name);
+            assertThat(f.create(PluginConfig.of("predictor", f, Map.of()))).isNotNull();
+        }
+        var none = find(plugin.correctors(), "none");
+        assertThat(none.create(PluginConfig.of("corrector", none, Map.of()))).isInstanceOf(NoneCorrector.class);
+    }
+
+    @Test
+    void rejectsBadConfiguration() {
+        SolverFactory ode = find(plugin.solvers(), "ode");
+        assertThatThrownBy(() -> PluginConfig.of("solver", ode, Map.of("method", "rk23")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.method")
+                .hasMessageContaining("euler, heun, rk4, rk45");
+        for (String bad : List.of("0", "-1e-5", "NaN")) {
+            assertThatThrownBy(() -> PluginConfig.of("solver", ode, Map.of("rtol", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("solver.rtol");
+            assertThatThrownBy(() -> PluginConfig.of("solver", ode, Map.of("atol", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("solver.atol");
+        }
+        assertThatThrownBy(() -> PluginConfig.of("solver", ode, Map.of("max_steps", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.max_steps");
+        assertThatThrownBy(() -> PluginConfig.of("solver", ode, Map.of("denoise", "true")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'solver.denoise'");
+
+        var lan = find(plugin.correctors(), "langevin");
+        for (String bad : List.of("0", "-0.1", "1.5")) {
+            assertThatThrownBy(() -> PluginConfig.of("corrector", lan, Map.of("snr", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("corrector.snr")
+                    .hasMessageContaining("(0, 1]");
+        }
+        assertThatThrownBy(() -> PluginConfig.of("corrector", lan, Map.of("n_steps", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("corrector.n_steps");
+        var ann = find(plugin.correctors(), "annealed-langevin");
+        assertThatThrownBy(() -> PluginConfig.of("corrector", ann, Map.of("step_size", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("corrector.step_size");
+        var anc = find(plugin.predictors(), "ancestral");
+        assertThatThrownBy(() -> PluginConfig.of("predictor", anc, Map.of("variance", "large")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("predictor.variance")
+                .hasMessageContaining("posterior, transition");
+        var em = find(plugin.predictors(), "euler-maruyama");
+        assertThatThrownBy(() -> PluginConfig.of("predictor", em, Map.of("snr", "0.1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("known keys: (none)");
+
+        // the constructors check too, for programmatic use
+        assertThatThrownBy(() -> new LangevinCorrector(0, 1)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("corrector.snr");
+        assertThatThrownBy(() -> new DormandPrinceSolver(0, 1e-5, 10)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("solver.rtol");
+        assertThatThrownBy(() -> new AnnealedLangevinCorrector(2e-5, 0)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("corrector.n_steps");
+    }
+}
