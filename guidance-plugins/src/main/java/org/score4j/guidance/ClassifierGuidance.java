@@ -1,0 +1,196 @@
+package org.score4j.guidance;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+import java.util.Objects;
+import org.score4j.api.ConfigException;
+import org.score4j.api.guidance.Guidance;
+import org.score4j.api.model.Conditioning;
+import org.score4j.api.model.ScoreFunction;
+import org.score4j.api.model.ScoreModel;
+import org.score4j.api.plugin.ConfigKey;
+import org.score4j.api.plugin.GuidanceFactory;
+import org.score4j.api.plugin.PluginConfig;
+import org.score4j.api.sde.Sde;
+
+/**
+ * Classifier guidance (Song et al. 2021, §5 and eq. 14; Dhariwal &amp; Nichol 2021, "Diffusion Models Beat
+ * GANs on Image Synthesis", §4): s̃(x, t) = s(x, t) + γ·∇ₓ log p_t(y = c | x), the score of
+ * p_t(x)·p_t(c | x)^γ.
+ *
+ * <p><b>The classifier.</b> The noisy classifier p_t(c | x) is the exact one of the class-conditional model,
+ * by Bayes' rule: ∇ₓ log p_t(c | x) = s(x, t, c) − s(x, t, ∅), both scores taken from the pipeline's model
+ * ({@code model.scoreFunction(sde)}), not from the wrapped function. For the Gaussian-mixture model this is
+ * exactly the gradient of the posterior responsibility of component c under the perturbed mixture. Trained
+ * classifiers (key {@code classifier}) are reserved for DJL classifier networks and not available yet.
+ *
+ * <p><b>Composition.</b> The base term is the wrapped function evaluated with the caller's conditioning,
+ * s(x, t, cond), so the guidance is additive: applied over the model it gives eq. 14 with γ = scale (γ = 1 is
+ * then the conditional score s(x, t, c), up to rounding), applied over another guidance it adds its gradient
+ * to that guidance's result. Classifier guidances for several classes stack into
+ * p_t(x)·Π p_t(c_i | x)^γ_i, and with {@link ClassifierFreeGuidance} either order gives
+ * s(x,t,∅) + w·(s(x,t,c) − s(x,t,∅)) + γ·∇ₓ log p_t(c′ | x).
+ *
+ * <p><b>Cost.</b> Three score evaluations per call (the wrapped score and the model's conditional and
+ * unconditional ones); one when γ = 0. Only out-of-place operations are used, so gradients flow through the
+ * result to {@code x}. Per-row times go to the per-row methods, a shared time to the shared-time methods.
+ *
+ * <p>Config keys ({@code --guidance classifier}): {@code scale} (γ, default 1, in [0, 100]), {@code class}
+ * (required, an integer in [0, number of classes of the model)), {@code classifier} (path, optional; must be
+ * left unset for now).
+ *
+ * <p>Immutable and thread-safe, as are the score functions it returns (as far as the wrapped one is).
+ *
+ * @param scale the guidance scale γ, in [0, 100]
+ * @param label the class c (key {@code class}), ≥ 0 and below the model's number of classes
+ */
+public record ClassifierGuidance(double scale, int label) implements Guidance {
+    /** The plugin name. */
+    public static final String NAME = "classifier";
+
+    /** Checks the parameters; throws {@link ConfigException} naming the key. */
+    public ClassifierGuidance {
+        Keys.checkScale(NAME, scale);
+        Keys.checkClass(NAME, label);
+    }
+
+    /**
+     * Adds γ·∇ₓ log p_t(c | x) of the model's exact noisy classifier to {@code inner}.
+     *
+     * @throws ConfigException when the model has no classes or does not have class {@link #label()}
+     */
+    @Override
+    public ScoreFunction wrap(ScoreFunction inner, ScoreModel model, Sde sde) {
+        Objects.requireNonNull(inner, "inner");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(sde, "sde");
+        Keys.checkModel(NAME, model, label);
+        return new Guided(inner, model.scoreFunction(sde), scale, Conditioning.ofClass(label));
+    }
+
+    /** The guided score function. */
+    private static final class Guided implements GuidedScore {
+        private final ScoreFunction inner;
+        private final ScoreFunction model;
+        private final double gamma;
+        private final Conditioning cond;
+
+        Guided(ScoreFunction inner, ScoreFunction model, double gamma, Conditioning cond) {
+            this.inner = inner;
+            this.model = model;
+            this.gamma = gamma;
+            this.cond = cond;
+        }
+
+        @Override
+        public boolean replacesConditioning() {
+            return inner instanceof GuidedScore g && g.replacesConditioning();
+        }
+
+        @Override
+        public NDArray score(NDArray x, double t, Conditioning given) {
+            NDArray base = inner.score(x, t, given);
+            if (gamma == 0) {
+                return base;
+            }
+            NDArray c = null;
+            NDArray u = null;
+            try {
+                c = model.score(x, t, cond);
+                u = model.score(x, t, Conditioning.NONE);
+                return addGradient(base, c, u);
+            } finally {
+                release(x, base, c, u);
+            }
+        }
+
+        @Override
+        public NDArray score(NDArray x, NDArray t, Conditioning given) {
+            NDArray base = inner.score(x, t, given);
+            if (gamma == 0) {
+                return base;
+            }
+            NDArray c = null;
+            NDArray u = null;
+            try {
+                c = model.score(x, t, cond);
+                u = model.score(x, t, Conditioning.NONE);
+                return addGradient(base, c, u);
+            } finally {
+                release(x, base, c, u);
+            }
+        }
+
+        /** base + γ·(c − u). */
+        private NDArray addGradient(NDArray base, NDArray c, NDArray u) {
+            try (NDArray grad = c.sub(u)) {
+                if (gamma == 1) {
+                    return base.add(grad);
+                }
+                try (NDArray scaled = grad.mul(gamma)) {
+                    return base.add(scaled);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "classifier(scale=" + gamma + ", " + cond + ") of " + inner;
+        }
+    }
+
+    /** Closes the intermediate results this guidance owns (never {@code x}, and each array once). */
+    private static void release(NDArray x, NDArray base, NDArray c, NDArray u) {
+        if (base != x) {
+            base.close();
+        }
+        if (c != null && c != x && c != base) {
+            c.close();
+        }
+        if (u != null && u != x && u != base && u != c) {
+            u.close();
+        }
+    }
+
+    /**
+     * The {@code classifier} plugin.
+     *
+     * <p>Keys: {@code scale} (default 1, in [0, 100]), {@code class} (required, ≥ 0), {@code classifier}
+     * (path, optional; giving one is a {@link ConfigException} until trained classifiers are available). The
+     * model-dependent check ({@code class} below the number of classes) happens in
+     * {@link ClassifierGuidance#wrap}. Stateless and thread-safe.
+     */
+    public static final class Factory implements GuidanceFactory {
+        private static final Map<String, ConfigKey> KEYS = Keys.ordered(
+                ConfigKey.ofDouble("scale", 1, 0, Keys.MAX_SCALE,
+                        "guidance scale γ on ∇x log p_t(c|x): 0 leaves the score unchanged, 1 gives p_t(x|c)"),
+                Keys.CLASS,
+                ConfigKey.ofPath("classifier", null,
+                        "trained noisy classifier (not available yet); unset: the model's exact classifier"));
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String description() {
+            return "classifier guidance s(x,t) + scale·∇x log p_t(c|x), with the model's exact noisy classifier";
+        }
+
+        @Override
+        public Map<String, ConfigKey> configKeys() {
+            return KEYS;
+        }
+
+        @Override
+        public ClassifierGuidance create(PluginConfig config) {
+            config.find("classifier").ifPresent(path -> {
+                throw new ConfigException("guidance.classifier '" + path + "': trained classifiers are not "
+                        + "available yet; leave guidance.classifier unset to use the model's exact classifier "
+                        + "p_t(c|x) = s(x,t,c) − s(x,t)");
+            });
+            return new ClassifierGuidance(config.getDouble("scale"), Keys.requireClass(config, NAME));
+        }
+    }
+}
