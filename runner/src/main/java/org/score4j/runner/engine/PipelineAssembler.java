@@ -1,0 +1,107 @@
+package org.score4j.runner.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.score4j.api.ConfigException;
+import org.score4j.api.Score4jException;
+import org.score4j.api.UnknownPluginException;
+import org.score4j.api.guidance.Guidance;
+import org.score4j.api.model.ScoreModel;
+import org.score4j.api.pipeline.PipelineSpec;
+import org.score4j.api.pipeline.PluginRef;
+import org.score4j.api.plugin.PluginConfig;
+import org.score4j.api.plugin.PluginFactory;
+import org.score4j.api.plugin.SolverFactory;
+import org.score4j.api.sde.Sde;
+import org.score4j.api.solver.Corrector;
+import org.score4j.api.solver.Predictor;
+import org.score4j.api.solver.Solver;
+import org.score4j.api.solver.TimeSchedule;
+
+/**
+ * Turns a {@link PipelineSpec} into a {@link Pipeline}: looks every name up, validates every configuration
+ * and fails before any work starts. Predictor–corrector solvers default to the {@code reverse-diffusion}
+ * predictor and the {@code langevin} corrector; other solvers take neither (naming one is an error).
+ */
+public final class PipelineAssembler {
+    /** The predictor a predictor–corrector solver uses when none is named. */
+    public static final String DEFAULT_PREDICTOR = "reverse-diffusion";
+    /** The corrector a predictor–corrector solver uses when none is named. */
+    public static final String DEFAULT_CORRECTOR = "langevin";
+    /** The predictor and corrector of solvers that do not use them. */
+    public static final String NONE = "none";
+
+    private final Registries registries;
+
+    public PipelineAssembler(Registries registries) {
+        this.registries = registries;
+    }
+
+    public Registries registries() {
+        return registries;
+    }
+
+    /**
+     * Assembles {@code spec}.
+     *
+     * @throws ConfigException (or UnknownPluginException) naming what is wrong
+     */
+    public Pipeline assemble(PipelineSpec spec) {
+        Configured<Sde> sde = create("sde", registries.sdes(), spec.sde());
+        Configured<Solver> solver = create("solver", registries.solvers(), spec.solver());
+        SolverFactory solverFactory = registries.solvers().get(spec.solver().name());
+        PluginRef p = spec.predictor();
+        PluginRef c = spec.corrector();
+        if (solverFactory.usesPredictorCorrector()) {
+            p = p == null ? PluginRef.of(DEFAULT_PREDICTOR) : p;
+            c = c == null ? PluginRef.of(DEFAULT_CORRECTOR) : c;
+        } else {
+            if (p != null && !p.name().equals(NONE)) {
+                throw new ConfigException("solver '" + spec.solver().name()
+                        + "' does not use a predictor; remove --predictor or use a predictor-corrector solver (pc)");
+            }
+            if (c != null && !c.name().equals(NONE)) {
+                throw new ConfigException("solver '" + spec.solver().name()
+                        + "' does not use a corrector; remove --corrector or use a predictor-corrector solver (pc)");
+            }
+            p = PluginRef.of(NONE);
+            c = PluginRef.of(NONE);
+        }
+        Configured<Predictor> predictor = create("predictor", registries.predictors(), p);
+        Configured<Corrector> corrector = create("corrector", registries.correctors(), c);
+        Configured<TimeSchedule> schedule = create("schedule", registries.schedules(), spec.schedule());
+        List<Configured<Guidance>> guidances = new ArrayList<>();
+        for (PluginRef g : spec.guidances()) {
+            guidances.add(create("guidance", registries.guidances(), g));
+        }
+        Configured<ScoreModel> model = create("model", registries.models(), spec.model());
+        try {
+            return new Pipeline(spec, sde, model, solver, predictor, corrector, schedule, guidances);
+        } catch (RuntimeException e) {
+            model.instance().close();
+            throw e;
+        }
+    }
+
+    private static <T, F extends PluginFactory<T>> Configured<T> create(String kind, Map<String, F> factories,
+            PluginRef ref) {
+        F f = factories.get(ref.name());
+        if (f == null) {
+            throw new UnknownPluginException(kind, ref.name(), factories.keySet());
+        }
+        PluginConfig config = PluginConfig.of(kind, f, ref.config());
+        T instance;
+        try {
+            instance = f.create(config);
+        } catch (Score4jException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ConfigException(kind + " '" + ref.name() + "' failed to start: " + e, e);
+        }
+        if (instance == null) {
+            throw new ConfigException(kind + " '" + ref.name() + "' created nothing");
+        }
+        return new Configured<>(ref.name(), config, instance);
+    }
+}

@@ -1,0 +1,31 @@
+package org.score4j.runner.engine;
+
+import java.util.Map;
+import org.score4j.api.plugin.CorrectorFactory;
+import org.score4j.api.plugin.GuidanceFactory;
+import org.score4j.api.plugin.ModelFactory;
+import org.score4j.api.plugin.PredictorFactory;
+import org.score4j.api.plugin.ScheduleFactory;
+import org.score4j.api.plugin.SdeFactory;
+import org.score4j.api.plugin.SolverFactory;
+
+/** The available factories of every kind, name → factory (as injected by the runner's wiring). */
+public record Registries(
+        Map<String, SdeFactory> sdes,
+        Map<String, ModelFactory> models,
+        Map<String, PredictorFactory> predictors,
+        Map<String, CorrectorFactory> correctors,
+        Map<String, SolverFactory> solvers,
+        Map<String, ScheduleFactory> schedules,
+        Map<String, GuidanceFactory> guidances) {
+
+    public Registries {
+        sdes = Map.copyOf(sdes);
+        models = Map.copyOf(models);
+        predictors = Map.copyOf(predictors);
+        correctors = Map.copyOf(correctors);
+        solvers = Map.copyOf(solvers);
+        schedules = Map.copyOf(schedules);
+        guidances = Map.copyOf(guidances);
+    }
+}
