@@ -16,14 +16,23 @@ import org.score4j.runner.io.RunEventJson;
  * the wire (clustered buses, bridges) it travels as the JSON of {@link RunEventJson}.
  */
 public final class RunEventCodec implements MessageCodec<RunEvent, RunEvent> {
-    /** The codec's registered name. */
+    /** The prefix of the codec's registered names (one name per event record type). */
     public static final String NAME = "score4j-run-event";
 
-    /** Registers the codec as the default for every event record type; does nothing if already done. */
-    public static void registerOn(EventBus bus) {
-        RunEventCodec codec = new RunEventCodec();
+    private final String name;
+
+    private RunEventCodec(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Registers a codec as the default for every event record type (a bus needs one codec name per type);
+     * does nothing for a bus where this was done before.
+     */
+    public static synchronized void registerOn(EventBus bus) {
         for (Class<? extends RunEvent> type : java.util.List.of(RunStarted.class, StepEvent.class,
                 RunCompleted.class, RunFailed.class)) {
+            RunEventCodec codec = new RunEventCodec(NAME + "-" + type.getSimpleName());
             try {
                 register(bus, type, codec);
             } catch (IllegalStateException alreadyRegistered) {
@@ -58,7 +67,7 @@ public final class RunEventCodec implements MessageCodec<RunEvent, RunEvent> {
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override

@@ -181,11 +181,17 @@ final class SampleCommand implements Callable<Integer> {
                         }
                     });
             consumer.completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            boolean[] terminal = {false};
             try {
-                return RunLoop.run(p, runId, publisher, new Cancellation());
+                return RunLoop.run(p, runId, e -> {
+                    terminal[0] |= e instanceof RunCompleted || e instanceof RunFailed;
+                    publisher.accept(e);
+                }, new Cancellation());
             } finally {
-                // every event of the run is delivered (and logged) before the outputs are written
-                ended.get(30, TimeUnit.SECONDS);
+                if (terminal[0]) {
+                    // every event of the run is delivered (and logged) before the outputs are written
+                    ended.get(30, TimeUnit.SECONDS);
+                }
             }
         } catch (Exception | Error e) {
             if (log != null) {

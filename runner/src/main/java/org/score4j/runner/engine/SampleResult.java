@@ -10,7 +10,7 @@ public record SampleResult(String runId, float[] data, long[] shape, long nfe, d
         Map<String, Object> provenance) {
     public SampleResult {
         shape = shape.clone();
-        provenance = Map.copyOf(provenance);
+        provenance = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
     }
 
     /** The number of samples. */
