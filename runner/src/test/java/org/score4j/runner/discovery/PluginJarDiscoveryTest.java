@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.score4j.runner.testing.PluginJars;
 import org.junit.jupiter.api.io.TempDir;
 import org.score4j.api.event.RunEvent;
 import org.score4j.api.pipeline.PipelineSpec;

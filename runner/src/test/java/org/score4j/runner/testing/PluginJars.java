@@ -1,13 +1,10 @@
-package org.score4j.runner.discovery;
+package org.score4j.runner.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -15,18 +12,18 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Builds plugin jars at test time, outside the score4j build, as a third party would. */
-final class PluginJars {
+public final class PluginJars {
     private PluginJars() {}
 
     /** The class path a plugin compiles against: the score4j API and DJL's API. */
-    static String apiClassPath() throws Exception {
+    public static String apiClassPath() throws Exception {
         Path api = Path.of(org.score4j.api.ApiVersion.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path djl = Path.of(ai.djl.ndarray.NDArray.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return api + java.io.File.pathSeparator + djl;
     }
 
     /** Compiles every .java file under {@code sourceRoot} and jars it with {@code resourcesRoot}. */
-    static Path build(Path sourceRoot, Path resourcesRoot, Path jar, Path work) throws Exception {
+    public static Path build(Path sourceRoot, Path resourcesRoot, Path jar, Path work) throws Exception {
         List<String> sources = new ArrayList<>();
         try (Stream<Path> s = Files.walk(sourceRoot)) {
             s.filter(p -> p.toString().endsWith(".java")).forEach(p -> sources.add(p.toString()));
@@ -51,7 +48,7 @@ final class PluginJars {
     }
 
     /** Builds a one-class plugin jar from source text. */
-    static Path buildFromSource(String className, String source, Path jar, Path work) throws Exception {
+    public static Path buildFromSource(String className, String source, Path jar, Path work) throws Exception {
         Path src = Files.createDirectories(work.resolve("src-" + jar.getFileName()));
         Path res = Files.createDirectories(work.resolve("res-" + jar.getFileName()));
         String simple = className.substring(className.lastIndexOf('.') + 1);
@@ -71,13 +68,5 @@ final class PluginJars {
                 out.closeEntry();
             }
         }
-    }
-
-    static void write(OutputStream out, String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Map<String, String> none() {
-        return Map.of();
     }
 }
