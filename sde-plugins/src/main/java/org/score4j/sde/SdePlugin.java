@@ -7,8 +7,9 @@ import org.score4j.api.plugin.Score4jPlugin;
 import org.score4j.api.plugin.SdeFactory;
 
 /**
- * The plugin entry point of this jar: the forward SDEs {@code ve}, {@code vp}, {@code subvp} and the time
- * grids {@code uniform}, {@code quadratic}, {@code karras}, {@code logsnr}. Listed in
+ * The plugin entry point of this jar: the forward SDEs {@code ve}, {@code vp}, {@code subvp} and {@code ddpm}
+ * (the discrete DDPM process) and the time grids {@code uniform}, {@code quadratic}, {@code karras},
+ * {@code logsnr}. Listed in
  * {@code META-INF/services/org.score4j.api.plugin.Score4jPlugin}; stateless and thread-safe.
  */
 public final class SdePlugin implements Score4jPlugin {
@@ -20,7 +21,7 @@ public final class SdePlugin implements Score4jPlugin {
 
     @Override
     public List<SdeFactory> sdes() {
-        return List.of(new VeSde.Factory(), new VpSde.Factory(), new SubVpSde.Factory());
+        return List.of(new VeSde.Factory(), new VpSde.Factory(), new SubVpSde.Factory(), new DdpmSde.Factory());
     }
 
     @Override

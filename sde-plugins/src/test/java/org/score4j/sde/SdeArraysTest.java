@@ -14,7 +14,7 @@ import org.score4j.api.sde.Sde;
 
 class SdeArraysTest {
     private static final List<Sde> SDES = List.of(VeSde.defaults(), VpSde.defaults(), SubVpSde.defaults(),
-            new VeSde(0.05, 10, 1, 1e-3));
+            new VeSde(0.05, 10, 1, 1e-3), DdpmSde.defaults(), DdpmSde.cosine(1000));
 
     @Test
     void priorSamplesHaveThePriorMoments() {

@@ -24,7 +24,7 @@ class SdePluginTest {
     @Test
     void declaresTheSdesAndSchedules() {
         SdePlugin plugin = new SdePlugin();
-        assertThat(plugin.sdes()).extracting(PluginFactory::name).containsExactly("ve", "vp", "subvp");
+        assertThat(plugin.sdes()).extracting(PluginFactory::name).containsExactly("ve", "vp", "subvp", "ddpm");
         assertThat(plugin.schedules()).extracting(PluginFactory::name)
                 .containsExactly("uniform", "quadratic", "karras", "logsnr");
         for (PluginKind kind : PluginKind.values()) {

@@ -11,7 +11,8 @@ import org.score4j.api.sde.Sde;
 import org.score4j.api.sde.Transition;
 
 class SdeTransitionTest {
-    private static final List<Sde> SDES = List.of(VeSde.defaults(), VpSde.defaults(), SubVpSde.defaults());
+    private static final List<Sde> SDES = List.of(VeSde.defaults(), VpSde.defaults(), SubVpSde.defaults(),
+            DdpmSde.defaults(), DdpmSde.cosine(1000));
 
     @Test
     void composesOverAnIntermediateTime() {
@@ -31,7 +32,7 @@ class SdeTransitionTest {
 
     @Test
     void fromZeroItIsTheMarginal() {
-        for (Sde sde : List.<Sde>of(VpSde.defaults(), SubVpSde.defaults())) {
+        for (Sde sde : List.<Sde>of(VpSde.defaults(), SubVpSde.defaults(), DdpmSde.defaults())) {
             for (double t : new double[] {1e-6, 0.1, 0.7, 1}) {
                 Transition tr = sde.transition(0, t);
                 Marginal m = sde.marginal(t);

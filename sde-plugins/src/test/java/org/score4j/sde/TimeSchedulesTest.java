@@ -15,7 +15,7 @@ import org.score4j.api.solver.TimeSchedule;
 
 class TimeSchedulesTest {
     private static final List<Sde> SDES = List.of(VeSde.defaults(), VpSde.defaults(), SubVpSde.defaults(),
-            new VpSde(0.5, 8, 2, 0.02));
+            new VpSde(0.5, 8, 2, 0.02), DdpmSde.defaults(), DdpmSde.cosine(1000));
     private static final List<TimeSchedule> SCHEDULES = List.of(new UniformSchedule(), new QuadraticSchedule(),
             new KarrasSchedule(7), new KarrasSchedule(1.5), new LogSnrSchedule());
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.score4j.api.ApiVersion;
 import org.score4j.api.plugin.ConfigKey;
+import org.score4j.api.plugin.ConfigType;
 import org.score4j.api.plugin.CorrectorFactory;
 import org.score4j.api.plugin.PluginConfig;
 import org.score4j.api.plugin.PredictorFactory;
@@ -19,7 +20,8 @@ import org.score4j.api.solver.Solver;
 
 /**
  * The entry point of the solver plugins: the predictors, correctors and samplers of Song et al. 2021
- * ("Score-Based Generative Modeling through SDEs", §4) and Song &amp; Ermon 2019.
+ * ("Score-Based Generative Modeling through SDEs", §4) and Song &amp; Ermon 2019, DDIM (Song, Meng &amp; Ermon
+ * 2021), DPM-Solver++ (Lu et al. 2022) and the EDM sampler (Karras et al. 2022).
  *
  * <ul>
  *   <li>predictors: {@code euler-maruyama} ({@link EulerMaruyamaPredictor}), {@code reverse-diffusion}
@@ -31,7 +33,11 @@ import org.score4j.api.solver.Solver;
  *   <li>solvers: {@code pc} ({@link PcSolver}; key {@code denoise}) and {@code ode}, the probability-flow ODE
  *       (key {@code method} = euler | heun | rk4 | rk45 selecting {@link EulerOdeSolver}, {@link HeunOdeSolver},
  *       {@link Rk4OdeSolver} or {@link DormandPrinceSolver}; keys {@code rtol}, {@code atol},
- *       {@code max_steps} for rk45).</li>
+ *       {@code max_steps} for rk45), {@code ddim} ({@link DdimSolver}; keys {@code eta},
+ *       {@code timestep_spacing}, {@code set_alpha_to_one}, {@code clip_sample}, {@code clip_sample_range}; needs
+ *       the discrete {@code ddpm} SDE), {@code dpm-solver-pp} ({@link DpmSolverPlusPlus}, DPM-Solver++(2M); key
+ *       {@code lower_order_final}) and {@code edm} ({@link EdmSolver}; keys {@code s_churn}, {@code s_tmin},
+ *       {@code s_tmax}, {@code s_noise}).</li>
  * </ul>
  * Listed in {@code META-INF/services/org.score4j.api.plugin.Score4jPlugin}. Stateless; its factories are
  * thread-safe.
@@ -94,11 +100,47 @@ public final class SolverPlugin implements Score4jPlugin {
         ode.put("atol", ConfigKey.ofPositiveDouble("atol", 1e-5, 1, "absolute tolerance (rk45)"));
         ode.put("max_steps", ConfigKey.ofInt("max_steps", 100_000, 1, 1_000_000_000,
                 "step attempts before giving up (rk45)"));
+        Map<String, ConfigKey> ddim = new LinkedHashMap<>();
+        ddim.put("eta", ConfigKey.ofDouble("eta", 0, 0, Double.POSITIVE_INFINITY,
+                "stochasticity: 0 deterministic DDIM, 1 the DDPM posterior variance"));
+        ddim.put("timestep_spacing", ConfigKey.ofChoice("timestep_spacing", "leading",
+                List.of("leading", "trailing", "linspace"), "how the steps pick timesteps among the sde's N"
+                        + " (diffusers' timestep_spacing)"));
+        ddim.put("set_alpha_to_one", ConfigKey.ofBoolean("set_alpha_to_one", true,
+                "the last step goes to alpha-bar = 1 (clean data) rather than to timestep 0"));
+        ddim.put("clip_sample", ConfigKey.ofBoolean("clip_sample", false,
+                "clip the predicted x0 to [-clip_sample_range, clip_sample_range]"));
+        ddim.put("clip_sample_range", ConfigKey.ofPositiveDouble("clip_sample_range", 1, Double.POSITIVE_INFINITY,
+                "the bound of clip_sample"));
+        Map<String, ConfigKey> dpm = new LinkedHashMap<>();
+        dpm.put("lower_order_final", ConfigKey.ofBoolean("lower_order_final", true,
+                "first-order last step on grids of fewer than 15 steps (diffusers' lower_order_final)"));
+        Map<String, ConfigKey> edm = new LinkedHashMap<>();
+        edm.put("s_churn", ConfigKey.ofDouble("s_churn", 0, 0, Double.POSITIVE_INFINITY,
+                "total churn S_churn; 0 is the deterministic sampler (Karras et al. Algorithm 1)"));
+        edm.put("s_tmin", ConfigKey.ofDouble("s_tmin", 0, 0, Double.POSITIVE_INFINITY,
+                "lowest noise level sigma/m that gets churn"));
+        edm.put("s_tmax", new ConfigKey("s_tmax", ConfigType.DOUBLE, null, 0, false, Double.POSITIVE_INFINITY,
+                List.of(), "highest noise level sigma/m that gets churn; unset: no bound"));
+        edm.put("s_noise", ConfigKey.ofPositiveDouble("s_noise", 1, Double.POSITIVE_INFINITY,
+                "scale of the churn noise S_noise"));
         return List.of(
                 new SolverEntry("pc", "predictor-corrector sampling of the reverse SDE (Song et al. Algorithm 1)",
                         frozen(pc), true, c -> new PcSolver(c.getBoolean("denoise"))),
                 new SolverEntry("ode", "probability-flow ODE (Song et al. eq. 13), fixed-step or adaptive",
-                        frozen(ode), false, SolverPlugin::createOde));
+                        frozen(ode), false, SolverPlugin::createOde),
+                new SolverEntry("ddim", "DDIM on the timesteps of the ddpm sde (Song, Meng & Ermon 2021, eq. 12)",
+                        frozen(ddim), false, c -> new DdimSolver(c.getDouble("eta"),
+                                DdimSolver.Spacing.valueOf(c.getString("timestep_spacing").toUpperCase(Locale.ROOT)),
+                                c.getBoolean("set_alpha_to_one"), c.getBoolean("clip_sample"),
+                                c.getDouble("clip_sample_range"))),
+                new SolverEntry("dpm-solver-pp", "DPM-Solver++(2M), multistep data prediction (Lu et al. 2022,"
+                        + " Algorithm 2)", frozen(dpm), false,
+                        c -> new DpmSolverPlusPlus(c.getBoolean("lower_order_final"))),
+                new SolverEntry("edm", "Heun sampler in noise-level space (Karras et al. 2022, Algorithm 1/2)",
+                        frozen(edm), false, c -> new EdmSolver(c.getDouble("s_churn"), c.getDouble("s_tmin"),
+                                c.find("s_tmax").map(Double::parseDouble).orElse(Double.POSITIVE_INFINITY),
+                                c.getDouble("s_noise"))));
     }
 
     private static Solver createOde(PluginConfig c) {

@@ -40,7 +40,7 @@ class SolverPluginTest {
         assertThat(names(plugin.predictors()))
                 .containsExactly("euler-maruyama", "reverse-diffusion", "ancestral", "none");
         assertThat(names(plugin.correctors())).containsExactly("langevin", "annealed-langevin", "none");
-        assertThat(names(plugin.solvers())).containsExactly("pc", "ode");
+        assertThat(names(plugin.solvers())).containsExactly("pc", "ode", "ddim", "dpm-solver-pp", "edm");
         assertThat(find(plugin.solvers(), "pc").usesPredictorCorrector()).isTrue();
         assertThat(find(plugin.solvers(), "ode").usesPredictorCorrector()).isFalse();
         Stream.of(plugin.predictors(), plugin.correctors(), plugin.solvers()).flatMap(List::stream).forEach(f -> {
@@ -142,5 +142,55 @@ class SolverPluginTest {
                 .hasMessageContaining("solver.rtol");
         assertThatThrownBy(() -> new AnnealedLangevinCorrector(2e-5, 0)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("corrector.n_steps");
+    }
+    @Test
+    void ddimDpmSolverAndEdmFactories() {
+        SolverFactory ddim = find(plugin.solvers(), "ddim");
+        SolverFactory dpm = find(plugin.solvers(), "dpm-solver-pp");
+        SolverFactory edm = find(plugin.solvers(), "edm");
+        assertThat(ddim.configKeys().keySet()).containsExactly("eta", "timestep_spacing", "set_alpha_to_one",
+                "clip_sample", "clip_sample_range");
+        assertThat(dpm.configKeys().keySet()).containsExactly("lower_order_final");
+        assertThat(edm.configKeys().keySet()).containsExactly("s_churn", "s_tmin", "s_tmax", "s_noise");
+        for (SolverFactory f : List.of(ddim, dpm, edm)) {
+            assertThat(f.usesPredictorCorrector()).isFalse();
+        }
+        assertThat(ddim.create(PluginConfig.of("solver", ddim, Map.of())))
+                .hasToString("ddim(eta=0.0, timestep_spacing=leading, set_alpha_to_one=true, clip_sample=false)");
+        DdimSolver d = (DdimSolver) ddim.create(PluginConfig.of("solver", ddim,
+                Map.of("eta", "0.5", "timestep_spacing", "trailing", "clip_sample", "true",
+                        "clip_sample_range", "2", "set_alpha_to_one", "false")));
+        assertThat(d.eta()).isEqualTo(0.5);
+        assertThat(d.spacing()).isEqualTo(DdimSolver.Spacing.TRAILING);
+        assertThat(d).hasToString("ddim(eta=0.5, timestep_spacing=trailing, set_alpha_to_one=false,"
+                + " clip_sample=true, clip_sample_range=2.0)");
+        assertThat(((DpmSolverPlusPlus) dpm.create(PluginConfig.of("solver", dpm, Map.of()))).lowerOrderFinal())
+                .isTrue();
+        assertThat(edm.create(PluginConfig.of("solver", edm, Map.of())))
+                .hasToString("edm(s_churn=0.0, s_tmin=0.0, s_tmax=Infinity, s_noise=1.0)");
+        assertThat(edm.create(PluginConfig.of("solver", edm, Map.of("s_churn", "40", "s_tmin", "0.05",
+                "s_tmax", "50", "s_noise", "1.003"))))
+                .hasToString("edm(s_churn=40.0, s_tmin=0.05, s_tmax=50.0, s_noise=1.003)");
+
+        assertThatThrownBy(() -> PluginConfig.of("solver", ddim, Map.of("eta", "-0.1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.eta");
+        assertThatThrownBy(() -> PluginConfig.of("solver", ddim, Map.of("timestep_spacing", "uniform")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.timestep_spacing")
+                .hasMessageContaining("leading, trailing, linspace");
+        assertThatThrownBy(() -> PluginConfig.of("solver", ddim, Map.of("clip_sample_range", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.clip_sample_range");
+        assertThatThrownBy(() -> PluginConfig.of("solver", ddim, Map.of("steps", "10")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'solver.steps'");
+        assertThatThrownBy(() -> PluginConfig.of("solver", dpm, Map.of("lower_order_final", "sometimes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.lower_order_final");
+        assertThatThrownBy(() -> PluginConfig.of("solver", edm, Map.of("s_churn", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.s_churn");
+        assertThatThrownBy(() -> PluginConfig.of("solver", edm, Map.of("s_noise", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.s_noise");
+        assertThatThrownBy(() -> edm.create(PluginConfig.of("solver", edm, Map.of("s_tmin", "2", "s_tmax", "1"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.s_tmax")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> new DdimSolver(Double.NaN, DdimSolver.Spacing.LEADING, true, false, 1))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("solver.eta");
     }
 }
