@@ -132,7 +132,7 @@ class CliTest {
         Files.writeString(dir.resolve("trunc.json"), "{\"weights\":[0.5,0.5],\"means\":[[0,0],[1");
         Files.writeString(dir.resolve("incons.json"), "{\"weights\":[0.5,0.5],\"means\":[[0,0]],\"stds\":[1,1]}");
         String out = p("o.npy");
-        assertOneLineError(run("sample", "--sde", "vpp", "--out", out), 2, "unknown sde 'vpp'", "subvp, ve, vp");
+        assertOneLineError(run("sample", "--sde", "vpp", "--out", out), 2, "unknown sde 'vpp'", "ddpm, subvp, ve, vp");
         assertOneLineError(run("sample", "--solver", "nope", "--out", out), 2, "available:", "ode", "pc");
         assertOneLineError(run("sample", "--set", "solver.bogus=1", "--out", out), 2, "solver.bogus");
         assertOneLineError(run("sample", "--set", "corrector.snr=NaN", "--out", out), 2, "corrector.snr");

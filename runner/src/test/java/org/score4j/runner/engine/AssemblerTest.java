@@ -17,7 +17,7 @@ class AssemblerTest {
     void unknownNamesListTheAvailableOnes() {
         assertThatThrownBy(() -> assembler.assemble(PipelineSpec.defaults().withSde(PluginRef.of("vpp"))))
                 .isInstanceOf(UnknownPluginException.class)
-                .hasMessage("unknown sde 'vpp'; available: subvp, ve, vp");
+                .hasMessage("unknown sde 'vpp'; available: ddpm, subvp, ve, vp");
         assertThatThrownBy(() -> assembler.assemble(PipelineSpec.defaults().withSolver(PluginRef.of("x"))))
                 .isInstanceOf(UnknownPluginException.class).hasMessageContaining("ode, pc");
     }
