@@ -23,20 +23,28 @@ import org.score4j.api.solver.Step;
  * perturbed components have variance m²c² + σ(t)² ≥ σ(t)²) a step small against every component's width, so
  * samples stay in their mode while the predictor moves them between levels. Use a proportionally smaller
  * step_size for an SDE with a smaller σ(t0): the bound step_size &lt; 4σ(t0)² is the SDE's, not this class's.
+ * Hence the default is relative: without {@code step_size}, ε = 0.2·σ(t0)² (the paper's 2e-5 when
+ * σ(t0) = 0.01), which suits every SDE (sub-VP's σ(t0) is about 1e-4, where 2e-5 would diverge). A given
+ * step_size at or beyond the stability bound of the pipeline's SDE is refused with a one-line error.
  *
- * <p>Keys: {@code step_size} (default 2e-5, in (0, 1]) and {@code n_steps} (default 1, 1..1000). Each step
+ * <p>Keys: {@code step_size} (optional, in (0, 1]; default 0.2·σ(t0)²) and {@code n_steps} (default 1,
+ * 1..1000). Each step
  * uses one score evaluation and one noise draw. Stateless and thread-safe.
  */
 public final class AnnealedLangevinCorrector implements Corrector {
     private final double stepSize;
     private final int nSteps;
 
+    /** The relative default step: ε = DEFAULT_RELATIVE_STEP·σ(t0)². */
+    public static final double DEFAULT_RELATIVE_STEP = 0.2;
+
     /**
-     * @param stepSize the paper's ε, the step at the smallest noise level σ(t0)
+     * @param stepSize the paper's ε, the step at the smallest noise level σ(t0); {@code NaN} for the default
+     *     0.2·σ(t0)²
      * @param nSteps Langevin steps per call, at least 1
      */
     public AnnealedLangevinCorrector(double stepSize, int nSteps) {
-        if (!(stepSize > 0 && stepSize <= 1)) {
+        if (!Double.isNaN(stepSize) && !(stepSize > 0 && stepSize <= 1)) {
             throw new ConfigException("corrector.step_size must be a number in (0, 1], got " + stepSize);
         }
         if (nSteps < 1) {
@@ -46,7 +54,7 @@ public final class AnnealedLangevinCorrector implements Corrector {
         this.nSteps = nSteps;
     }
 
-    /** The step at the smallest noise level. */
+    /** The step at the smallest noise level as configured ({@code NaN}: the default 0.2·σ(t0)²). */
     public double stepSize() {
         return stepSize;
     }
@@ -62,8 +70,13 @@ public final class AnnealedLangevinCorrector implements Corrector {
         if (!(s0 > 0)) {
             throw new ConfigException("corrector annealed-langevin needs an SDE with σ(t0) > 0");
         }
+        double eps = Double.isNaN(stepSize) ? DEFAULT_RELATIVE_STEP * s0 * s0 : stepSize;
+        if (eps >= 4 * s0 * s0) {
+            throw new ConfigException("corrector.step_size=" + eps + " is unstable for this SDE; it must be below "
+                    + "4*sigma(t0)^2 = " + (4 * s0 * s0) + " (omit it for the default 0.2*sigma(t0)^2)");
+        }
         double r = sde.marginal(t).std() / s0;
-        return stepSize * r * r;
+        return eps * r * r;
     }
 
     @Override

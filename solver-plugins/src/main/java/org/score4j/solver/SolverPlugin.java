@@ -75,15 +75,16 @@ public final class SolverPlugin implements Score4jPlugin {
                 "signal-to-noise ratio r; step size 2(r*sigma(t))^2"));
         langevin.put("n_steps", nSteps());
         Map<String, ConfigKey> annealed = new LinkedHashMap<>();
-        annealed.put("step_size", ConfigKey.ofPositiveDouble("step_size", 2e-5, 1,
-                "step at the smallest noise level; step(t) = step_size*sigma(t)^2/sigma(t0)^2"));
+        annealed.put("step_size", new ConfigKey("step_size", ConfigType.DOUBLE, null, 0, true, 1, List.of(),
+                "step at the smallest noise level (default 0.2*sigma(t0)^2); step(t) = step_size*sigma(t)^2/sigma(t0)^2"));
         annealed.put("n_steps", nSteps());
         return List.of(
                 new CorrectorEntry("langevin", "Langevin MCMC with a batch-independent step (Song et al. Algorithm 4)",
                         frozen(langevin), c -> new LangevinCorrector(c.getDouble("snr"), c.getInt("n_steps"))),
                 new CorrectorEntry("annealed-langevin", "annealed Langevin dynamics (Song & Ermon 2019, Algorithm 1)",
                         frozen(annealed),
-                        c -> new AnnealedLangevinCorrector(c.getDouble("step_size"), c.getInt("n_steps"))),
+                        c -> new AnnealedLangevinCorrector(
+                                c.find("step_size").map(Double::parseDouble).orElse(Double.NaN), c.getInt("n_steps"))),
                 new CorrectorEntry("none", "no corrector (predictor-only sampling)", keys(),
                         c -> new NoneCorrector()));
     }

@@ -1,6 +1,7 @@
 package org.score4j.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -162,5 +163,22 @@ class CorrectorTest {
         MixtureStats st = sampleMixture(TestSdes.ve(), perSampleNormLangevin(0.16));
         assertThat(st.pooledSpread()).isGreaterThan(2 * Mixture2d.fourModes().c());
         assertThat(st.maxDistance()).isGreaterThan(1.0);
+    }
+
+    @Test
+    void annealedLangevinDefaultStepIsRelativeToTheSmallestNoiseLevelAndUnstableStepsAreRefused() {
+        org.score4j.api.sde.Sde sub = new org.score4j.sde.SubVpSde(0.1, 20, 1, 1e-3);
+        double s0 = sub.marginal(sub.t0()).std();
+        AnnealedLangevinCorrector auto = new AnnealedLangevinCorrector(Double.NaN, 1);
+        assertThat(auto.alpha(sub, sub.t0())).isCloseTo(0.2 * s0 * s0, org.assertj.core.api.Assertions.within(1e-20));
+        assertThat(auto.alpha(sub, 0.5) / auto.alpha(sub, sub.t0()))
+                .isCloseTo(Math.pow(sub.marginal(0.5).std() / s0, 2), org.assertj.core.api.Assertions.within(1e-6));
+        // the paper's 2e-5 is fine on VP (sigma(t0) ~ 0.01) but diverges on sub-VP (sigma(t0) ~ 1e-4)
+        AnnealedLangevinCorrector fixed = new AnnealedLangevinCorrector(2e-5, 1);
+        assertThat(fixed.alpha(TestSdes.vp(), 0.5)).isPositive();
+        assertThatThrownBy(() -> fixed.alpha(sub, 0.5))
+                .isInstanceOf(org.score4j.api.ConfigException.class)
+                .hasMessageContaining("corrector.step_size")
+                .hasMessageContaining("4*sigma(t0)^2");
     }
 }

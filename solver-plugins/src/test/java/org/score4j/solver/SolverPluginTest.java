@@ -89,7 +89,9 @@ class SolverPluginTest {
         var ann = find(plugin.correctors(), "annealed-langevin");
         AnnealedLangevinCorrector ac = (AnnealedLangevinCorrector) ann.create(
                 PluginConfig.of("corrector", ann, Map.of("n_steps", "3")));
-        assertThat(ac.stepSize()).isEqualTo(2e-5);
+        assertThat(ac.stepSize()).isNaN();
+        assertThat(((AnnealedLangevinCorrector) ann.create(PluginConfig.of("corrector", ann,
+                Map.of("step_size", "3e-5")))).stepSize()).isEqualTo(3e-5);
         assertThat(ac.nSteps()).isEqualTo(3);
         for (String name : List.of("euler-maruyama", "reverse-diffusion", "none")) {
             var f = find(plugin.predictors(), name);

@@ -198,27 +198,13 @@ class SamplerQualityTest {
                 .withSteps(steps));
     }
 
-    /**
-     * A corrector for {@code sde}. Annealed Langevin's step_size is the step at the smallest noise level σ(t0)
-     * and is stable only below 4σ(t0)²: its default 2e-5 suits VE and VP (σ(t0) ≈ 0.01) but makes sub-VP
-     * (σ(t0) ≈ 1.1e-4) diverge within a few steps, so sub-VP gets the same relative step 0.2·σ(t0)².
-     */
+    /** A corrector with {@code nSteps} steps per level (annealed Langevin uses its default relative step). */
     static PluginRef corrector(String sde, String name, int nSteps) {
         PluginRef c = PluginRef.of(name);
         if (!name.equals("none")) {
             c = c.with("n_steps", Integer.toString(nSteps));
         }
-        if (name.equals("annealed-langevin") && sde.equals("subvp")) {
-            double s0 = sigmaAtT0(sde);
-            c = c.with("step_size", Double.toString(0.2 * s0 * s0));
-        }
         return c;
-    }
-
-    private static double sigmaAtT0(String sde) {
-        try (Pipeline p = score4j.assemble(PipelineSpec.defaults().withSde(PluginRef.of(sde)))) {
-            return p.sde().marginal(p.sde().t0()).std();
-        }
     }
 
     /** The spec of {@code sde} on the 2-D or 8-D mixture, before a sampler completes it. */
