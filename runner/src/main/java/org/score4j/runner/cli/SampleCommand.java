@@ -3,8 +3,6 @@ package org.score4j.runner.cli;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -23,11 +21,11 @@ import org.score4j.runner.io.AtomicFiles;
 import org.score4j.runner.io.EventLog;
 import org.score4j.runner.io.Json;
 import org.score4j.runner.io.Npy;
-import org.score4j.runner.io.PipelineFile;
 import org.score4j.runner.io.ProgressBar;
 import org.score4j.runner.io.Provenance;
 import org.score4j.runner.io.ScatterPlot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -46,14 +44,8 @@ final class SampleCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--pipeline", paramLabel = "FILE", description = "A YAML or JSON pipeline file.")
-    Path pipeline;
-
-    @Option(names = "--sde", paramLabel = "NAME", description = "Forward SDE (default vp).")
-    String sde;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "Score model (default gmm).")
-    String model;
+    @Mixin
+    PipelineOptions options = new PipelineOptions();
 
     @Option(names = "--solver", paramLabel = "NAME", description = "Solver: pc or ode (default pc).")
     String solver;
@@ -74,18 +66,6 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--n", paramLabel = "N", description = "Number of samples (default 1000).")
     Integer n;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed (default 0). Same seed, same bits.")
-    Long seed;
-
-    @Option(names = "--batch-size", paramLabel = "B",
-            description = "Samples computed together (default 10000); does not change the result.")
-    Integer batchSize;
-
-    @Option(names = "--set", paramLabel = "KIND.KEY=VALUE",
-            description = "A plugin setting, e.g. --set solver.method=rk45 or --set model.spec=mix.json "
-                    + "(kinds: sde, model, solver, predictor, corrector, schedule). Repeatable.")
-    List<String> sets = new ArrayList<>();
-
     @Option(names = "--out", paramLabel = "FILE.npy", description = "Samples as float32 .npy of shape [n, ...].")
     Path out;
 
@@ -102,20 +82,14 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SpecOverrides o = new SpecOverrides();
-        o.sde = sde;
-        o.model = model;
+        SpecOverrides o = options.overrides();
         o.solver = solver;
         o.predictor = predictor;
         o.corrector = corrector;
         o.schedule = schedule;
         o.steps = steps;
         o.n = n;
-        o.seed = seed;
-        o.batchSize = batchSize;
-        o.sets = sets;
-        PipelineSpec base = pipeline == null ? PipelineSpec.defaults() : PipelineFile.read(pipeline);
-        PipelineSpec spec = o.apply(base);
+        PipelineSpec spec = o.apply(options.base());
 
         Path npy = out;
         Path plot = png;
