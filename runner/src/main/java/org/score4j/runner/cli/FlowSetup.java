@@ -39,9 +39,27 @@ final class FlowSetup {
      * its settings), then the flags.
      */
     static PipelineSpec spec(PipelineOptions options) {
+        return spec(options, null);
+    }
+
+    /**
+     * As {@link #spec(PipelineOptions)}, with {@code tolerance} as the default {@code rtol} and {@code atol}
+     * of the ODE when neither the pipeline file nor {@code --set} gives one ({@code null}: the solver's own
+     * default, 1e-5).
+     */
+    static PipelineSpec spec(PipelineOptions options, String tolerance) {
         PipelineSpec base = options.base();
         if (!base.solver().name().equals(ODE)) {
             base = base.withSolver(PluginRef.of(ODE)).withPredictor(null).withCorrector(null);
+        }
+        if (tolerance != null) {
+            PluginRef solver = base.solver();
+            for (String key : new String[] {"rtol", "atol"}) {
+                if (!solver.config().containsKey(key)) {
+                    solver = solver.with(key, tolerance);
+                }
+            }
+            base = base.withSolver(solver);
         }
         return options.overrides().apply(base);
     }

@@ -70,7 +70,7 @@ final class InterpolateCommand implements Callable<Integer> {
         Path provenance = Provenance.pathBeside(out);
         AtomicFiles.checkWritable(out, "--out");
         AtomicFiles.checkWritable(provenance, "provenance file");
-        PipelineSpec spec = FlowSetup.spec(options);
+        PipelineSpec spec = FlowSetup.spec(options, CodecCommands.CODEC_TOLERANCE);
         try (FlowSetup.Flow flow = FlowSetup.open(main.score4j(), spec)) {
             FlowSetup.Data x = FlowSetup.read(data, "--data", flow.sampleShape(), spec.model().name());
             int n = x.n();
