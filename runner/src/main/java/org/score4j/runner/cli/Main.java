@@ -22,8 +22,8 @@ import picocli.CommandLine.ScopeType;
  * input (flags, configuration, files, plugins), 3 an unexpected internal error.
  */
 @Command(name = "score4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Score-based generative modelling: sample, inspect plugins, benchmark.",
-        subcommands = {PluginsCommand.class, SampleCommand.class,
+        description = "Score-based generative modelling: sample, train, inspect plugins, benchmark.",
+        subcommands = {PluginsCommand.class, SampleCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int EXIT_RUN_FAILED = 1;

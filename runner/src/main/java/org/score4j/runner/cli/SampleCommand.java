@@ -100,6 +100,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (it shows only on a terminal anyway).")
     boolean noProgress;
 
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Sample a trained model: a checkpoint (or training output) folder of score4j train; "
+                    + "its model and SDE replace --model/--sde, which must not contradict it.")
+    Path checkpoint;
+
     @Override
     public Integer call() throws Exception {
         SpecOverrides o = new SpecOverrides();
@@ -116,6 +121,9 @@ final class SampleCommand implements Callable<Integer> {
         o.sets = sets;
         PipelineSpec base = pipeline == null ? PipelineSpec.defaults() : PipelineFile.read(pipeline);
         PipelineSpec spec = o.apply(base);
+        if (checkpoint != null) {
+            spec = CheckpointFlags.apply(spec, checkpoint, sde, model, sets);
+        }
 
         Path npy = out;
         Path plot = png;
