@@ -2,13 +2,18 @@ package org.score4j.model;
 
 import java.util.List;
 import org.score4j.api.ApiVersion;
+import org.score4j.api.plugin.DatasetFactory;
 import org.score4j.api.plugin.ModelFactory;
 import org.score4j.api.plugin.Score4jPlugin;
+import org.score4j.model.data.GmmSamplesFactory;
+import org.score4j.model.data.NpyDatasetFactory;
 import org.score4j.model.gmm.GmmModelFactory;
+import org.score4j.model.nn.MlpModelFactory;
 
 /**
  * The entry point of the model-plugins jar: lists its score models ({@code gmm}: the exact Gaussian-mixture
- * score of Song et al. 2021, §3.4). Does no work when constructed; stateless and thread-safe.
+ * score of Song et al. 2021, §3.4; {@code mlp}: a trainable MLP score network) and its training data sets
+ * ({@code npy}, {@code gmm-samples}). Does no work when constructed; stateless and thread-safe.
  */
 public final class ModelPlugin implements Score4jPlugin {
 
@@ -22,6 +27,11 @@ public final class ModelPlugin implements Score4jPlugin {
 
     @Override
     public List<ModelFactory> models() {
-        return List.of(new GmmModelFactory());
+        return List.of(new GmmModelFactory(), new MlpModelFactory());
+    }
+
+    @Override
+    public List<DatasetFactory> datasets() {
+        return List.of(new NpyDatasetFactory(), new GmmSamplesFactory());
     }
 }

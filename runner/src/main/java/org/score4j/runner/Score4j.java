@@ -19,6 +19,7 @@ import org.score4j.runner.engine.Pipeline;
 import org.score4j.runner.engine.PipelineAssembler;
 import org.score4j.runner.engine.RunLoop;
 import org.score4j.runner.engine.SampleResult;
+import org.score4j.runner.train.Trainer;
 import org.score4j.runner.wiring.PluginModule;
 
 /**
@@ -67,6 +68,11 @@ public final class Score4j {
     /** The assembler over the discovered plugins. */
     public PipelineAssembler assembler() {
         return assembler;
+    }
+
+    /** A trainer over the discovered plugins ({@code score4j train}; see {@link Trainer}). */
+    public Trainer trainer() {
+        return new Trainer(assembler.registries());
     }
 
     /** Assembles a pipeline (validating everything) without running it; close it when done. */

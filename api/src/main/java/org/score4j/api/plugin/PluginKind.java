@@ -11,7 +11,9 @@ public enum PluginKind {
     CORRECTOR("corrector", CorrectorFactory.class, Score4jPlugin::correctors),
     SOLVER("solver", SolverFactory.class, Score4jPlugin::solvers),
     SCHEDULE("schedule", ScheduleFactory.class, Score4jPlugin::schedules),
-    GUIDANCE("guidance", GuidanceFactory.class, Score4jPlugin::guidances);
+    GUIDANCE("guidance", GuidanceFactory.class, Score4jPlugin::guidances),
+    /** Training data sets; the word is {@code data}, as in {@code --data} and {@code --set data.key=value}. */
+    DATASET("data", DatasetFactory.class, Score4jPlugin::datasets);
 
     private final String word;
     private final Class<? extends PluginFactory<?>> factoryType;

@@ -48,4 +48,9 @@ public interface Score4jPlugin {
     default List<GuidanceFactory> guidances() {
         return List.of();
     }
+
+    /** Training data sets (API 1.1). */
+    default List<DatasetFactory> datasets() {
+        return List.of();
+    }
 }

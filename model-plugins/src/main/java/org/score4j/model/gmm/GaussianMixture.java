@@ -234,7 +234,15 @@ public record GaussianMixture(double[] weights, double[][] means, double[] stds)
      *     invalid mixture
      */
     public static GaussianMixture fromJson(Path file) {
-        String where = "model.spec file '" + file + "'";
+        return fromJson(file, "model.spec");
+    }
+
+    /**
+     * Reads a mixture from a JSON file as {@link #fromJson(Path)} does, naming the config key {@code key}
+     * (e.g. {@code data.spec}) in messages.
+     */
+    public static GaussianMixture fromJson(Path file, String key) {
+        String where = key + " file '" + file + "'";
         if (!Files.exists(file)) {
             throw new ConfigException(where + " does not exist; expected a JSON Gaussian-mixture spec");
         }

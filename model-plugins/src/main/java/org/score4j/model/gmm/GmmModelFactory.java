@@ -60,6 +60,16 @@ public final class GmmModelFactory implements ModelFactory {
 
     /** The mixture a {@code spec} value names, or the default one. */
     static GaussianMixture mixture(Optional<String> spec) {
+        return mixture(spec, "model.spec");
+    }
+
+    /**
+     * The mixture a spec value names, or the built-in one when it is empty; {@code key} names the config key in
+     * messages (e.g. {@code data.spec} for the {@code gmm-samples} data set).
+     *
+     * @throws ConfigException when the path is invalid or the file is not a valid spec
+     */
+    public static GaussianMixture mixture(Optional<String> spec, String key) {
         if (spec.isEmpty()) {
             return GaussianMixture.defaultMixture();
         }
@@ -67,9 +77,9 @@ public final class GmmModelFactory implements ModelFactory {
         try {
             path = Path.of(spec.get());
         } catch (InvalidPathException e) {
-            throw new ConfigException("invalid value '" + spec.get() + "' for model.spec; expected a file path ("
+            throw new ConfigException("invalid value '" + spec.get() + "' for " + key + "; expected a file path ("
                     + e.getReason() + ")");
         }
-        return GaussianMixture.fromJson(path);
+        return GaussianMixture.fromJson(path, key);
     }
 }

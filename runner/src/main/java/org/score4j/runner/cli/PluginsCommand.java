@@ -24,7 +24,7 @@ final class PluginsCommand implements Callable<Integer> {
     Main main;
 
     @Option(names = "--json", description = "Print JSON: an object whose keys are the kinds (sde, model, "
-            + "predictor, corrector, solver, schedule, guidance), each a list of {name, description, source, "
+            + "predictor, corrector, solver, schedule, guidance, data), each a list of {name, description, source, "
             + "config: [{name, type, default, allowed, help}]}.")
     boolean json;
 

@@ -80,6 +80,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (it shows only on a terminal anyway).")
     boolean noProgress;
 
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Sample a trained model: a checkpoint (or training output) folder of score4j train; "
+                    + "its model and SDE replace --model/--sde, which must not contradict it.")
+    Path checkpoint;
+
     @Override
     public Integer call() throws Exception {
         SpecOverrides o = options.overrides();
@@ -90,6 +95,9 @@ final class SampleCommand implements Callable<Integer> {
         o.steps = steps;
         o.n = n;
         PipelineSpec spec = o.apply(options.base());
+        if (checkpoint != null) {
+            spec = CheckpointFlags.apply(spec, checkpoint, options.sde, options.model, options.sets);
+        }
 
         Path npy = out;
         Path plot = png;

@@ -8,6 +8,7 @@ import org.score4j.api.Score4jException;
 import org.score4j.api.UnknownPluginException;
 import org.score4j.api.guidance.Guidance;
 import org.score4j.api.model.ScoreModel;
+import org.score4j.api.model.TrainableScoreModel;
 import org.score4j.api.pipeline.PipelineSpec;
 import org.score4j.api.pipeline.PluginRef;
 import org.score4j.api.plugin.PluginConfig;
@@ -22,7 +23,8 @@ import org.score4j.api.solver.TimeSchedule;
 /**
  * Turns a {@link PipelineSpec} into a {@link Pipeline}: looks every name up, validates every configuration
  * and fails before any work starts. Predictor–corrector solvers default to the {@code reverse-diffusion}
- * predictor and the {@code langevin} corrector; other solvers take neither (naming one is an error).
+ * predictor and the {@code langevin} corrector; other solvers take neither (naming one is an error). A
+ * {@link TrainableScoreModel} without trained weights is refused: sampling it would only give noise.
  */
 public final class PipelineAssembler {
     /** The predictor a predictor–corrector solver uses when none is named. */
@@ -76,6 +78,11 @@ public final class PipelineAssembler {
             guidances.add(create("guidance", registries.guidances(), g));
         }
         Configured<ScoreModel> model = create("model", registries.models(), spec.model());
+        if (model.instance() instanceof TrainableScoreModel t && !t.trained()) {
+            model.instance().close();
+            throw new ConfigException("model '" + model.name() + "' has no trained weights; train it with "
+                    + "score4j train and sample with --checkpoint DIR (or --set model.checkpoint=DIR)");
+        }
         try {
             return new Pipeline(spec, sde, model, solver, predictor, corrector, schedule, guidances);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package org.score4j.runner.engine;
 
 import java.util.Map;
 import org.score4j.api.plugin.CorrectorFactory;
+import org.score4j.api.plugin.DatasetFactory;
 import org.score4j.api.plugin.GuidanceFactory;
 import org.score4j.api.plugin.ModelFactory;
 import org.score4j.api.plugin.PredictorFactory;
@@ -17,7 +18,8 @@ public record Registries(
         Map<String, CorrectorFactory> correctors,
         Map<String, SolverFactory> solvers,
         Map<String, ScheduleFactory> schedules,
-        Map<String, GuidanceFactory> guidances) {
+        Map<String, GuidanceFactory> guidances,
+        Map<String, DatasetFactory> datasets) {
 
     public Registries {
         sdes = Map.copyOf(sdes);
@@ -27,5 +29,14 @@ public record Registries(
         solvers = Map.copyOf(solvers);
         schedules = Map.copyOf(schedules);
         guidances = Map.copyOf(guidances);
+        datasets = Map.copyOf(datasets);
+    }
+
+    /** The sampling kinds only, without data sets (for callers that do not train). */
+    public Registries(Map<String, SdeFactory> sdes, Map<String, ModelFactory> models,
+            Map<String, PredictorFactory> predictors, Map<String, CorrectorFactory> correctors,
+            Map<String, SolverFactory> solvers, Map<String, ScheduleFactory> schedules,
+            Map<String, GuidanceFactory> guidances) {
+        this(sdes, models, predictors, correctors, solvers, schedules, guidances, Map.of());
     }
 }

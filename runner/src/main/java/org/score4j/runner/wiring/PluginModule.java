@@ -7,6 +7,7 @@ import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import java.util.Map;
 import org.score4j.api.plugin.CorrectorFactory;
+import org.score4j.api.plugin.DatasetFactory;
 import org.score4j.api.plugin.GuidanceFactory;
 import org.score4j.api.plugin.ModelFactory;
 import org.score4j.api.plugin.PluginFactory;
@@ -40,6 +41,7 @@ public final class PluginModule extends AbstractModule {
         bindKind(PluginKind.SOLVER, SolverFactory.class);
         bindKind(PluginKind.SCHEDULE, ScheduleFactory.class);
         bindKind(PluginKind.GUIDANCE, GuidanceFactory.class);
+        bindKind(PluginKind.DATASET, DatasetFactory.class);
     }
 
     private <F extends PluginFactory<?>> void bindKind(PluginKind kind, Class<F> type) {
@@ -53,8 +55,8 @@ public final class PluginModule extends AbstractModule {
     Registries registries(Map<String, SdeFactory> sdes, Map<String, ModelFactory> models,
             Map<String, PredictorFactory> predictors, Map<String, CorrectorFactory> correctors,
             Map<String, SolverFactory> solvers, Map<String, ScheduleFactory> schedules,
-            Map<String, GuidanceFactory> guidances) {
-        return new Registries(sdes, models, predictors, correctors, solvers, schedules, guidances);
+            Map<String, GuidanceFactory> guidances, Map<String, DatasetFactory> datasets) {
+        return new Registries(sdes, models, predictors, correctors, solvers, schedules, guidances, datasets);
     }
 
     @Provides

@@ -57,6 +57,13 @@ class ImportRulesTest {
     }
 
     @Test
+    void trainingIsFreeOfWiringAndTransport() {
+        assertThat(violations(ROOT.resolve("runner/src/main/java/org/score4j/runner/train"), List.of(),
+                List.of("com.google.inject", "io.vertx", "picocli", "org.score4j.runner.cli",
+                        "org.score4j.runner.bus", "org.score4j.runner.wiring"))).isEmpty();
+    }
+
+    @Test
     void runLoopIsFreeOfWiringAndTransport() {
         assertThat(violations(ROOT.resolve("runner/src/main/java/org/score4j/runner/engine"), List.of(),
                 List.of("com.google.inject", "io.vertx", "picocli", "org.score4j.runner.cli",

@@ -1,0 +1,72 @@
+package org.score4j.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multilayer perceptron on [x, emb(t)]: {@code depth} hidden linear layers of {@code width} units with SiLU
+ * activations (x·sigmoid(x); Elfwing et al. 2018, as in score_sde's networks), then a linear layer back to the
+ * data dimension d.
+ *
+ * <p>Input {@code NDList(x [n, d], t [n])} in float32, output {@code NDList([n, d])}; every operation is called
+ * on the inputs or on arrays derived from them, so the whole forward pass lives in the inputs' manager.
+ */
+final class MlpNetwork extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final int dim;
+    private final TimeEmbedding embedding;
+    private final List<Linear> hidden = new ArrayList<>();
+    private final Linear output;
+
+    MlpNetwork(int dim, int width, int depth, TimeEmbedding embedding) {
+        super(VERSION);
+        this.dim = dim;
+        this.embedding = addChildBlock("embedding", embedding);
+        for (int i = 0; i < depth; i++) {
+            hidden.add(addChildBlock("hidden" + i, Linear.builder().setUnits(width).build()));
+        }
+        this.output = addChildBlock("output", Linear.builder().setUnits(dim).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray t = inputs.get(1);
+        NDArray e = embedding.forward(ps, new NDList(t), training, params).singletonOrThrow();
+        NDArray h = x.concat(e, 1);
+        for (Linear layer : hidden) {
+            NDArray a = layer.forward(ps, new NDList(h), training, params).singletonOrThrow();
+            h = a.mul(Activation.sigmoid(a));
+        }
+        return output.forward(ps, new NDList(h), training, params);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), dim)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long n = inputShapes[0].get(0);
+        embedding.initialize(manager, dataType, inputShapes[1]);
+        Shape in = new Shape(n, dim + embedding.size());
+        for (Linear layer : hidden) {
+            layer.initialize(manager, dataType, in);
+            in = layer.getOutputShapes(new Shape[] {in})[0];
+        }
+        output.initialize(manager, dataType, in);
+    }
+}
