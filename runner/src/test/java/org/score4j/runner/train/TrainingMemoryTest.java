@@ -46,9 +46,9 @@ class TrainingMemoryTest {
         TrainingOptions options = TrainingOptions.defaults().withIterations(2000).withCheckpointEvery(2000)
                 .withLogEvery(1);
         TrainerTest.SCORE4J.trainer().train(spec, options, dir.resolve("warm"), p -> { });
-        long[] resident = new long[2];
+        long[] resident = new long[3];
         List<Integer> counts = new ArrayList<>();
-        for (int run = 0; run < 2; run++) {
+        for (int run = 0; run < 3; run++) {
             counts.clear();
             TrainerTest.SCORE4J.trainer().train(spec, options, dir.resolve("run" + run),
                     p -> counts.add(root.getManagedArrays().size()));
@@ -62,8 +62,10 @@ class TrainingMemoryTest {
                 new TreeSet<>(counts.subList(counts.size() - 500, counts.size())), resident[0], resident[1]);
         assertThat(Collections.max(counts) - Collections.min(counts.subList(10, counts.size()))).isLessThan(5);
         if (resident[0] > 0) {
-            assertThat(resident[1] - resident[0]).as("resident growth over a second run of 2000 steps, kB")
-                    .isLessThan(40_000);
+            // a leak grows with every run; a one-off growth of the native allocator's pools (seen when other
+            // tests ran before in the same JVM) does not repeat
+            long growth = Math.min(resident[1] - resident[0], resident[2] - resident[1]);
+            assertThat(growth).as("resident growth per run of 2000 steps, kB").isLessThan(40_000);
         }
     }
 
