@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "score4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Score-based generative modelling: sample, inspect plugins, benchmark.",
-        subcommands = {PluginsCommand.class, SampleCommand.class,
+        subcommands = {PluginsCommand.class, SampleCommand.class, BenchQualityCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int EXIT_RUN_FAILED = 1;
