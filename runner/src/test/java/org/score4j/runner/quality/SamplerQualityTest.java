@@ -2,17 +2,13 @@ package org.score4j.runner.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,21 +19,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.score4j.api.pipeline.PipelineSpec;
 import org.score4j.api.pipeline.PluginRef;
-import org.score4j.api.sde.Sde;
-import org.score4j.api.testing.Distributions;
 import org.score4j.model.gmm.GaussianMixture;
 import org.score4j.runner.Score4j;
-import org.score4j.runner.engine.Cancellation;
-import org.score4j.runner.engine.Pipeline;
-import org.score4j.runner.engine.RunLoop;
-import org.score4j.runner.engine.SampleResult;
+import org.score4j.runner.quality.MixtureQuality.Outcome;
 
 /**
  * Sampling quality of every SDE × sampler combination on Gaussian mixtures whose score is exact (the {@code gmm}
  * model), so that any difference from the mixture comes from the sampler: the built-in 2-D mixture and an 8-D
  * mixture of 4 components written to a spec file. Each run draws {@value #N} samples through the embedded API
- * and is compared ({@link Distributions.Reference}) with {@value #TRUE_SETS} sets of {@value #N} true samples of
- * the same mixture perturbed to the SDE's t0, the time every sampler stops at.
+ * and is compared ({@link Distributions.Reference}, through {@link MixtureQuality}) with {@value #TRUE_SETS} sets
+ * of {@value #N} true samples of the same mixture perturbed to the SDE's t0, the time every sampler stops at.
  *
  * <p><b>Checks and bounds.</b>
  * <ul>
@@ -89,13 +80,13 @@ class SamplerQualityTest {
     static final int RK4_STEPS = 50;
 
     /** Bound on the SW₂ ratio. */
-    static final double MAX_RATIO = 1.6;
+    static final double MAX_RATIO = MixtureQuality.MAX_RATIO;
     /** Bound on every component weight error, in binomial standard errors √(w(1 − w)/n). */
-    static final double MAX_WEIGHT_SE = 4.5;
+    static final double MAX_WEIGHT_SE = MixtureQuality.MAX_WEIGHT_SE;
     /** Relative standard errors 1/√(2·n_k·d) allowed in every component spread, ... */
-    static final double SPREAD_SE = 4.5;
+    static final double SPREAD_SE = MixtureQuality.SPREAD_SE;
     /** ... plus this relative discretization allowance. */
-    static final double SPREAD_BIAS = 0.02;
+    static final double SPREAD_BIAS = MixtureQuality.SPREAD_BIAS;
 
     /** Seed of the sampling runs. */
     static final long RUN_SEED = 1;
@@ -104,26 +95,15 @@ class SamplerQualityTest {
     static final long TRUTH_SEED = 100;
 
     /** The 8-D mixture: 4 components with unequal weights and spreads, means 4.6 to 6.1 apart. */
-    static final GaussianMixture MIXTURE_8D = new GaussianMixture(
-            new double[] {0.4, 0.3, 0.2, 0.1},
-            new double[][] {
-                {2, 2, 0, 0, 1, -1, 0, 0},
-                {-2, 2, 1, 0, 0, 0, -1, 1},
-                {0, -2, -1, 2, 0, 1, 0, 0},
-                {1, -1, 0, -2, -1, 0, 2, -1}},
-            new double[] {0.5, 0.3, 0.7, 0.4});
-
-    private static final Map<GaussianMixture, Distributions.Reference> REFERENCES = new ConcurrentHashMap<>();
+    static final GaussianMixture MIXTURE_8D = MixtureQuality.MIXTURE_8D;
 
     @TempDir
     static Path dir;
-    static Score4j score4j;
-    static Path spec8d;
+    static MixtureQuality quality;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        spec8d = writeSpec("mixture-8d", MIXTURE_8D);
-        score4j = Score4j.create(null);
+    static void setUp() {
+        quality = new MixtureQuality(Score4j.create(null), N, TRUE_SETS, TRUTH_SEED, dir);
     }
 
     /** A sampler: a name and how it completes a spec. */
@@ -209,8 +189,7 @@ class SamplerQualityTest {
 
     /** The spec of {@code sde} on the 2-D or 8-D mixture, before a sampler completes it. */
     static PipelineSpec base(String sde, int d) {
-        PluginRef model = d == 2 ? PluginRef.of("gmm") : PluginRef.of("gmm").with("spec", spec8d.toString());
-        return PipelineSpec.defaults().withSde(PluginRef.of(sde)).withModel(model).withN(N).withSeed(RUN_SEED);
+        return quality.base(sde, mixture(d), RUN_SEED);
     }
 
     /** The mixture the 2-D or 8-D spec samples. */
@@ -218,31 +197,12 @@ class SamplerQualityTest {
         return d == 2 ? GaussianMixture.defaultMixture() : MIXTURE_8D;
     }
 
-    /** A finished comparison: the report, the run's score evaluations and its time. */
-    record Outcome(Distributions.Report report, long nfe, double seconds) {}
-
     /** Runs {@code spec} and compares its samples with {@code target} perturbed to the SDE's t0. */
     static Outcome sampleAndCompare(PipelineSpec spec, GaussianMixture target) {
-        try (Pipeline p = score4j.assemble(spec)) {
-            SampleResult r = RunLoop.run(p, "quality", e -> { }, new Cancellation());
-            Sde sde = p.sde();
-            GaussianMixture atT0 = target.perturbed(sde.marginal(sde.t0()));
-            Distributions.Reference ref = REFERENCES.computeIfAbsent(atT0, SamplerQualityTest::reference);
-            Distributions.Report report = ref.compare(Distributions.rows(r.data(), atT0.dimension()));
-            return new Outcome(report, r.nfe(), r.elapsedSeconds());
-        }
+        return quality.run(spec, target);
     }
 
-    /** {@value #TRUE_SETS} independent sets of {@value #N} true samples of {@code m}. */
-    private static Distributions.Reference reference(GaussianMixture m) {
-        List<double[][]> truths = new ArrayList<>();
-        for (int j = 0; j < TRUE_SETS; j++) {
-            truths.add(m.sample(N, TRUTH_SEED + j).x());
-        }
-        return Distributions.Reference.of(new Distributions.Mixture(m.weights(), m.means(), m.stds()), truths);
-    }
-
-    private static String line(String sde, String sampler, int d, Outcome o) {
+    static String line(String sde, String sampler, int d, Outcome o) {
         Distributions.Report r = o.report();
         return String.format(Locale.ROOT,
                 "quality %-5s %-37s d=%d  SW ratio %.3f  weight err %.4f (%.2f SE)  spread err %.4f (%.2f SE)"
@@ -299,11 +259,9 @@ class SamplerQualityTest {
 
     @ParameterizedTest(name = "wrong {0}")
     @MethodSource("wrongMixtures")
-    void theChecksRejectTheScoreOfADifferentMixture(String what, GaussianMixture wrong, Check expected)
-            throws IOException {
+    void theChecksRejectTheScoreOfADifferentMixture(String what, GaussianMixture wrong, Check expected) {
         // the exact score of the wrong mixture, integrated accurately: only the score is wrong
-        Path spec = writeSpec("wrong-" + what, wrong);
-        Outcome o = sampleAndCompare(base("vp", 8).withModel(PluginRef.of("gmm").with("spec", spec.toString()))
+        Outcome o = sampleAndCompare(base("vp", 8).withModel(quality.model(wrong))
                 .withSolver(PluginRef.of("ode").with("method", "rk4")).withSteps(RK4_STEPS), MIXTURE_8D);
         System.out.println(line("vp", "ode rk4, score with wrong " + what, 8, o));
         assertThat(Check.failing(o.report())).as(o.report().toString()).contains(expected);
@@ -313,30 +271,10 @@ class SamplerQualityTest {
     void trueSamplesPassTheChecks() {
         // calibration: an exact sampler (true samples from another seed) against the same reference
         for (int d : new int[] {2, 8}) {
-            Distributions.Reference ref = REFERENCES.computeIfAbsent(mixture(d), SamplerQualityTest::reference);
+            Distributions.Reference ref = quality.reference(mixture(d));
             Distributions.Report r = ref.compare(mixture(d).sample(N, RUN_SEED).x());
             System.out.println(line("-", "true samples", d, new Outcome(r, 0, 0)));
             assertThat(Check.failing(r)).as(r.toString()).isEmpty();
         }
-    }
-
-    private static Path writeSpec(String name, GaussianMixture g) throws IOException {
-        StringBuilder b = new StringBuilder("{\"weights\": ").append(array(g.weights())).append(", \"means\": [");
-        double[][] mu = g.means();
-        for (int k = 0; k < mu.length; k++) {
-            b.append(k == 0 ? "" : ", ").append(array(mu[k]));
-        }
-        b.append("], \"stds\": ").append(array(g.stds())).append("}");
-        Path file = dir.resolve(name + ".json");
-        Files.writeString(file, b.toString());
-        return file;
-    }
-
-    private static String array(double[] v) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < v.length; i++) {
-            b.append(i == 0 ? "" : ", ").append(v[i]);
-        }
-        return b.append("]").toString();
     }
 }

@@ -1,4 +1,4 @@
-package org.score4j.api.testing;
+package org.score4j.runner.quality;
 
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +25,10 @@ import java.util.SplittableRandom;
  * and standard-error units. Assignment by posterior is exact only for well-separated components: use mixtures
  * whose means lie many standard deviations apart.
  *
- * <p>Plain Java (no engine). The static methods and {@link Reference} are thread-safe; inputs are not modified.
+ * <p>Used by the sampler quality tests and by the quality-versus-NFE benchmark ({@link QualityVsNfe}); one
+ * implementation for both. Plain Java (no engine). The static methods and {@link Reference} are thread-safe;
+ * inputs are not modified. Invalid arguments (empty sets, mismatched dimensions) are programming errors and throw
+ * {@link IllegalArgumentException}.
  */
 public final class Distributions {
     /** Directions of {@link #slicedWasserstein(double[][], double[][])}. */

@@ -1,4 +1,4 @@
-package org.score4j.api.testing;
+package org.score4j.runner.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
