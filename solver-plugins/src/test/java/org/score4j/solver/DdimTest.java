@@ -268,7 +268,7 @@ class DdimTest {
         Sde vp = TestSdes.vp();
         SamplingContext ctx = SolverContracts.odeContext(vp, DATA.score(vp), SolverContracts.uniformGrid(vp, 10), 2);
         assertThatThrownBy(() -> ddim.plannedSteps(ctx)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("solver ddim needs a discrete-time sde (sde ddpm), got sde vp");
+                .hasMessageContaining("solver ddim needs a discrete-time sde (sde ddpm), got sde VpSde");
         try (NDManager nd = NDManager.newBaseManager()) {
             NDArray x = nd.zeros(new Shape(2, 4));
             assertThatThrownBy(() -> ddim.start(x, ctx)).isInstanceOf(ConfigException.class)
