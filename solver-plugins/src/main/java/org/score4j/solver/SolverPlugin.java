@@ -127,19 +127,19 @@ public final class SolverPlugin implements Score4jPlugin {
                 "scale of the churn noise S_noise"));
         return List.of(
                 new SolverEntry("pc", "predictor-corrector sampling of the reverse SDE (Song et al. Algorithm 1)",
-                        frozen(pc), true, c -> new PcSolver(c.getBoolean("denoise"))),
+                        frozen(pc), true, "uniform", c -> new PcSolver(c.getBoolean("denoise"))),
                 new SolverEntry("ode", "probability-flow ODE (Song et al. eq. 13), fixed-step or adaptive",
-                        frozen(ode), false, SolverPlugin::createOde),
+                        frozen(ode), false, "uniform", SolverPlugin::createOde),
                 new SolverEntry("ddim", "DDIM on the timesteps of the ddpm sde (Song, Meng & Ermon 2021, eq. 12)",
-                        frozen(ddim), false, c -> new DdimSolver(c.getDouble("eta"),
+                        frozen(ddim), false, "uniform", c -> new DdimSolver(c.getDouble("eta"),
                                 DdimSolver.Spacing.valueOf(c.getString("timestep_spacing").toUpperCase(Locale.ROOT)),
                                 c.getBoolean("set_alpha_to_one"), c.getBoolean("clip_sample"),
                                 c.getDouble("clip_sample_range"))),
                 new SolverEntry("dpm-solver-pp", "DPM-Solver++(2M), multistep data prediction (Lu et al. 2022,"
-                        + " Algorithm 2)", frozen(dpm), false,
+                        + " Algorithm 2)", frozen(dpm), false, "quadratic",
                         c -> new DpmSolverPlusPlus(c.getBoolean("lower_order_final"))),
                 new SolverEntry("edm", "Heun sampler in noise-level space (Karras et al. 2022, Algorithm 1/2)",
-                        frozen(edm), false, c -> new EdmSolver(c.getDouble("s_churn"), c.getDouble("s_tmin"),
+                        frozen(edm), false, "karras", c -> new EdmSolver(c.getDouble("s_churn"), c.getDouble("s_tmin"),
                                 c.find("s_tmax").map(Double::parseDouble).orElse(Double.POSITIVE_INFINITY),
                                 c.getDouble("s_noise"))));
     }
@@ -188,7 +188,8 @@ public final class SolverPlugin implements Score4jPlugin {
     }
 
     private record SolverEntry(String name, String description, Map<String, ConfigKey> configKeys,
-            boolean usesPredictorCorrector, Function<PluginConfig, Solver> creator) implements SolverFactory {
+            boolean usesPredictorCorrector, String defaultSchedule, Function<PluginConfig, Solver> creator)
+            implements SolverFactory {
         @Override
         public Solver create(PluginConfig config) {
             return creator.apply(config);

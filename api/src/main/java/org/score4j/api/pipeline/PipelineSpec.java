@@ -10,6 +10,7 @@ import org.score4j.api.ConfigException;
  *
  * @param predictor may be {@code null}: the solver's default (only predictor–corrector solvers use one)
  * @param corrector may be {@code null}: the solver's default
+ * @param schedule may be {@code null}: the solver's default time grid ({@link org.score4j.api.plugin.SolverFactory#defaultSchedule()})
  * @param guidances applied in order, each wrapping the score the previous one produced
  * @param steps steps of the time grid (&gt; 0)
  * @param n samples to draw (&gt; 0)
@@ -39,7 +40,6 @@ public record PipelineSpec(
         Objects.requireNonNull(sde, "sde");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(solver, "solver");
-        Objects.requireNonNull(schedule, "schedule");
         guidances = List.copyOf(guidances == null ? List.of() : guidances);
         if (steps <= 0) {
             throw new ConfigException("steps must be a positive integer, got " + steps);
@@ -54,11 +54,11 @@ public record PipelineSpec(
 
     /**
      * The built-in default: VP SDE, the default Gaussian mixture, predictor–corrector sampling
-     * (reverse diffusion + Langevin) on a uniform grid of 1000 steps, 1000 samples, seed 0.
+     * (reverse diffusion + Langevin) on the solver's default grid (uniform for pc) of 1000 steps, 1000 samples, seed 0.
      */
     public static PipelineSpec defaults() {
         return new PipelineSpec(PluginRef.of("vp"), PluginRef.of("gmm"), PluginRef.of("pc"), null, null,
-                PluginRef.of("uniform"), List.of(), DEFAULT_STEPS, DEFAULT_N, DEFAULT_SEED, DEFAULT_BATCH_SIZE);
+                null, List.of(), DEFAULT_STEPS, DEFAULT_N, DEFAULT_SEED, DEFAULT_BATCH_SIZE);
     }
 
     public PipelineSpec withSde(PluginRef v) {

@@ -11,4 +11,15 @@ public interface SolverFactory extends PluginFactory<Solver> {
     default boolean usesPredictorCorrector() {
         return false;
     }
+
+    /**
+     * The time grid ({@code schedule} plugin name) the runner uses for this solver when a pipeline names none:
+     * the grid the solver is designed for (e.g. {@code karras} for DPM-Solver++ and EDM's Heun sampler, as in
+     * k-diffusion). The default: {@code uniform}.
+     *
+     * @since 1.2
+     */
+    default String defaultSchedule() {
+        return "uniform";
+    }
 }

@@ -25,7 +25,8 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON: an object whose keys are the kinds (sde, model, "
             + "predictor, corrector, solver, schedule, guidance, data), each a list of {name, description, source, "
-            + "config: [{name, type, default, allowed, help}]}.")
+            + "config: [{name, type, default, allowed, help}]}; solvers also "
+            + "uses_predictor_corrector and default_schedule.")
     boolean json;
 
     @Override
@@ -47,7 +48,8 @@ final class PluginsCommand implements Callable<Integer> {
             main.out.println(kind.word() + ":");
             for (Map.Entry<String, Registered<?>> e : s.catalog().of(kind).entrySet()) {
                 PluginFactory<?> f = e.getValue().factory();
-                main.out.printf("  %-20s %s%n", e.getKey(), f.description());
+                main.out.printf("  %-20s %s%s%n", e.getKey(), f.description(),
+                        f instanceof SolverFactory sf ? " [default schedule: " + sf.defaultSchedule() + "]" : "");
                 for (ConfigKey k : f.configKeys().values()) {
                     main.out.printf("      %s.%-16s %s (default %s; %s)%n", kind.word(), k.name(), k.help(),
                             k.defaultValue() == null ? "none" : k.defaultValue(), k.allowed());
@@ -65,6 +67,7 @@ final class PluginsCommand implements Callable<Integer> {
         m.put("source", r.source());
         if (f instanceof SolverFactory sf) {
             m.put("uses_predictor_corrector", sf.usesPredictorCorrector());
+            m.put("default_schedule", sf.defaultSchedule());
         }
         List<Object> keys = new ArrayList<>();
         for (ConfigKey k : f.configKeys().values()) {

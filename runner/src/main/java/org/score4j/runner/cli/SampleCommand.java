@@ -57,7 +57,8 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--corrector", paramLabel = "NAME", description = "Corrector of the pc solver (default langevin).")
     String corrector;
 
-    @Option(names = "--schedule", paramLabel = "NAME", description = "Time grid (default uniform).")
+    @Option(names = "--schedule", paramLabel = "NAME", description = "Time grid (default: the solver's own: uniform for pc, ode, ddim; "
+            + "quadratic for dpm-solver-pp; karras for edm).")
     String schedule;
 
     @Option(names = "--steps", paramLabel = "N", description = "Steps of the time grid (default 1000).")

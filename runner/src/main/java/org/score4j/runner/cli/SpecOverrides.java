@@ -117,6 +117,11 @@ final class SpecOverrides {
     }
 
     private static PluginRef merge(PluginRef ref, Map<String, String> kv, String kind) {
+        if (ref == null && kind.equals("schedule")) {
+            throw new ConfigException("--set schedule." + kv.keySet().iterator().next()
+                    + " needs the schedule named: add --schedule NAME (e.g. --schedule karras); without it the"
+                    + " solver's default schedule is used as is");
+        }
         if (ref == null) {
             // predictor/corrector not named: configure the solver's default
             String def = kind.equals("predictor") ? org.score4j.runner.engine.PipelineAssembler.DEFAULT_PREDICTOR

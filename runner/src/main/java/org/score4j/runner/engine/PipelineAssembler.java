@@ -72,7 +72,10 @@ public final class PipelineAssembler {
         }
         Configured<Predictor> predictor = create("predictor", registries.predictors(), p);
         Configured<Corrector> corrector = create("corrector", registries.correctors(), c);
-        Configured<TimeSchedule> schedule = create("schedule", registries.schedules(), spec.schedule());
+        PluginRef scheduleRef = spec.schedule() != null ? spec.schedule()
+                : PluginRef.of(solverFactory.defaultSchedule());
+        spec = spec.withSchedule(scheduleRef);
+        Configured<TimeSchedule> schedule = create("schedule", registries.schedules(), scheduleRef);
         List<Configured<Guidance>> guidances = new ArrayList<>();
         for (PluginRef g : spec.guidances()) {
             guidances.add(create("guidance", registries.guidances(), g));

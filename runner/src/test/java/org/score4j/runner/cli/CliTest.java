@@ -156,6 +156,22 @@ class CliTest {
     }
 
     @Test
+    void aSolverWithoutScheduleRunsOnItsDefaultGrid() throws Exception {
+        Result r = run("sample", "--solver", "dpm-solver-pp", "--steps", "8", "--n", "5", "--out", p("d.npy"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(map(json(dir.resolve("d.json")).get("schedule")).get("name")).isEqualTo("quadratic");
+        r = run("sample", "--solver", "edm", "--steps", "8", "--n", "5", "--out", p("e.npy"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(map(json(dir.resolve("e.json")).get("schedule")).get("name")).isEqualTo("karras");
+        r = run("sample", "--solver", "dpm-solver-pp", "--schedule", "karras", "--set", "schedule.rho=5",
+                "--steps", "8", "--n", "5", "--out", p("k.npy"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(map(map(json(dir.resolve("k.json")).get("schedule")).get("config")).get("rho")).isIn(5.0, "5");
+        assertOneLineError(run("sample", "--solver", "dpm-solver-pp", "--set", "schedule.rho=5", "--out",
+                p("x.npy")), 2, "--schedule NAME");
+    }
+
+    @Test
     void verboseShowsTheStackTrace() {
         Result r = run("sample", "--sde", "vpp", "--verbose", "--out", p("o.npy"));
         assertThat(r.code()).isEqualTo(2);

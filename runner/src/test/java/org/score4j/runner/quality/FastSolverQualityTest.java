@@ -27,9 +27,11 @@ import org.score4j.runner.quality.SamplerQualityTest.Check;
  * (500 steps of reverse diffusion + Langevin, 1000 evaluations) meets them; the evaluations are the run loop's
  * count ({@code SampleResult.nfe()}), asserted as well.
  *
- * <p><b>Reaching the goal</b> ({@link #reachesThePcQualityWithin20Evaluations}): DPM-Solver++(2M)
+ * <p><b>Reaching the goal</b> ({@link #reachesThePcQualityWithin20Evaluations},
+ * {@link #dpmSolverOnItsDefaultGridReachesThePcQualityWithin20Evaluations}): DPM-Solver++(2M)
  * ({@code dpm-solver-pp}) with 20 steps (20 evaluations) on the VP SDE needs the {@code quadratic} time grid or
- * Karras' grid ({@code karras}, ρ = 7), not its recommended {@code logsnr} grid (below). Measured (SW₂ ratio;
+ * Karras' grid ({@code karras}, ρ = 7), not the {@code logsnr} grid (below); {@code quadratic} is therefore
+ * the solver's default grid. Measured (SW₂ ratio;
  * weight error; largest spread error minus its allowance, ≤ 0 passes):
  * <pre>
  *                          2-D                    8-D
@@ -150,6 +152,27 @@ class FastSolverQualityTest {
         Outcome o = run(sampler, d);
         assertThat(o.nfe()).isLessThanOrEqualTo(BUDGET);
         assertThat(Check.failing(o.report())).as("%s d=%d: %s", sampler, d, o.report()).isEmpty();
+    }
+
+    static Stream<Arguments> defaultGrid() {
+        return Stream.of(2, 8).flatMap(d -> java.util.stream.LongStream.rangeClosed(1, 6)
+                .mapToObj(seed -> Arguments.of(d, seed)));
+    }
+
+    /**
+     * The goal with the defaults: {@code --solver dpm-solver-pp --steps 20} and no {@code --schedule} runs on
+     * the solver's default grid ({@code quadratic}), which meets every bound on both mixtures for run seeds 1–6.
+     */
+    @ParameterizedTest(name = "d={0} seed={1}")
+    @MethodSource("defaultGrid")
+    void dpmSolverOnItsDefaultGridReachesThePcQualityWithin20Evaluations(int d, long seed) {
+        PipelineSpec spec = quality.base("vp", SamplerQualityTest.mixture(d), seed)
+                .withSolver(PluginRef.of("dpm-solver-pp")).withSteps(BUDGET);
+        assertThat(spec.schedule()).isNull();
+        Outcome o = quality.run(spec, SamplerQualityTest.mixture(d));
+        System.out.println(SamplerQualityTest.line("vp", "fast dpm-solver-pp default grid seed " + seed, d, o));
+        assertThat(o.nfe()).isEqualTo(BUDGET);
+        assertThat(Check.failing(o.report())).as("d=%d seed=%d: %s", d, seed, o.report()).isEmpty();
     }
 
     /**
