@@ -21,8 +21,9 @@ import org.score4j.api.sde.Sde;
  * <p><b>The classifier.</b> The noisy classifier p_t(c | x) is the exact one of the class-conditional model,
  * by Bayes' rule: ∇ₓ log p_t(c | x) = s(x, t, c) − s(x, t, ∅), both scores taken from the pipeline's model
  * ({@code model.scoreFunction(sde)}), not from the wrapped function. For the Gaussian-mixture model this is
- * exactly the gradient of the posterior responsibility of component c under the perturbed mixture. Trained
- * classifiers (key {@code classifier}) are reserved for DJL classifier networks and not available yet.
+ * exactly the gradient of the posterior responsibility of component c under the perturbed mixture. With the
+ * key {@code classifier} the plugin uses a trained noisy classifier instead ({@link TrainedClassifierGuidance}),
+ * and the model need not have classes.
  *
  * <p><b>Composition.</b> The base term is the wrapped function evaluated with the caller's conditioning,
  * s(x, t, cond), so the guidance is additive: applied over the model it gives eq. 14 with γ = scale (γ = 1 is
@@ -36,8 +37,8 @@ import org.score4j.api.sde.Sde;
  * result to {@code x}. Per-row times go to the per-row methods, a shared time to the shared-time methods.
  *
  * <p>Config keys ({@code --guidance classifier}): {@code scale} (γ, default 1, in [0, 100]), {@code class}
- * (required, an integer in [0, number of classes of the model)), {@code classifier} (path, optional; must be
- * left unset for now).
+ * (required, an integer in [0, number of classes of the model or classifier)), {@code classifier} (path,
+ * optional: a folder of {@code score4j train-classifier}; see {@link TrainedClassifierGuidance}).
  *
  * <p>Immutable and thread-safe, as are the score functions it returns (as far as the wrapped one is).
  *
@@ -156,9 +157,10 @@ public record ClassifierGuidance(double scale, int label) implements Guidance {
      * The {@code classifier} plugin.
      *
      * <p>Keys: {@code scale} (default 1, in [0, 100]), {@code class} (required, ≥ 0), {@code classifier}
-     * (path, optional; giving one is a {@link ConfigException} until trained classifiers are available). The
-     * model-dependent check ({@code class} below the number of classes) happens in
-     * {@link ClassifierGuidance#wrap}. Stateless and thread-safe.
+     * (path, optional). Without {@code classifier} it creates a {@link ClassifierGuidance} (the model's exact
+     * classifier; the model-dependent check of {@code class} happens in {@link ClassifierGuidance#wrap}); with
+     * one, a {@link TrainedClassifierGuidance}, which loads and checks the classifier folder and the class at
+     * once. Stateless and thread-safe.
      */
     public static final class Factory implements GuidanceFactory {
         private static final Map<String, ConfigKey> KEYS = Keys.ordered(
@@ -166,7 +168,7 @@ public record ClassifierGuidance(double scale, int label) implements Guidance {
                         "guidance scale γ on ∇x log p_t(c|x): 0 leaves the score unchanged, 1 gives p_t(x|c)"),
                 Keys.CLASS,
                 ConfigKey.ofPath("classifier", null,
-                        "trained noisy classifier (not available yet); unset: the model's exact classifier"));
+                        "noisy classifier folder of score4j train-classifier; unset: the model's exact classifier"));
 
         @Override
         public String name() {
@@ -175,7 +177,8 @@ public record ClassifierGuidance(double scale, int label) implements Guidance {
 
         @Override
         public String description() {
-            return "classifier guidance s(x,t) + scale·∇x log p_t(c|x), with the model's exact noisy classifier";
+            return "classifier guidance s(x,t) + scale·∇x log p_t(c|x): the model's exact noisy classifier, or a "
+                    + "trained one (classifier=DIR)";
         }
 
         @Override
@@ -184,13 +187,21 @@ public record ClassifierGuidance(double scale, int label) implements Guidance {
         }
 
         @Override
-        public ClassifierGuidance create(PluginConfig config) {
-            config.find("classifier").ifPresent(path -> {
-                throw new ConfigException("guidance.classifier '" + path + "': trained classifiers are not "
-                        + "available yet; leave guidance.classifier unset to use the model's exact classifier "
-                        + "p_t(c|x) = s(x,t,c) − s(x,t)");
-            });
-            return new ClassifierGuidance(config.getDouble("scale"), Keys.requireClass(config, NAME));
+        public Guidance create(PluginConfig config) {
+            double scale = config.getDouble("scale");
+            int label = Keys.requireClass(config, NAME);
+            java.util.Optional<String> dir = config.find("classifier");
+            if (dir.isPresent()) {
+                java.nio.file.Path path;
+                try {
+                    path = java.nio.file.Path.of(dir.get());
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new ConfigException("invalid value '" + dir.get() + "' for guidance.classifier; expected a "
+                            + "folder path (" + e.getReason() + ")");
+                }
+                return new TrainedClassifierGuidance(scale, label, path);
+            }
+            return new ClassifierGuidance(scale, label);
         }
     }
 }

@@ -184,10 +184,10 @@ class GuidancePluginTest {
     }
 
     @Test
-    void refusesTrainedClassifiersForNow() {
+    void aTrainedClassifierMustBeAClassifierFolder() {
         assertThatThrownBy(() -> create(CLASSIFIER, Map.of("class", "0", "classifier", "/models/noisy-classifier.pt")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("guidance.classifier")
-                .hasMessageContaining("not available yet");
+                .hasMessageContaining("does not exist").hasMessageContaining("train-classifier");
     }
 
     @Test

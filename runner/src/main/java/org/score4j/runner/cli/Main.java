@@ -22,10 +22,11 @@ import picocli.CommandLine.ScopeType;
  * input (flags, configuration, files, plugins), 3 an unexpected internal error.
  */
 @Command(name = "score4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Score-based generative modelling: sample, train, likelihoods and latent codes, inspect plugins, benchmark.",
+        description = "Score-based generative modelling: sample, train, likelihoods and latent codes, evaluate, inspect plugins, benchmark.",
         subcommands = {PluginsCommand.class, SampleCommand.class, TrainCommand.class, LikelihoodCommand.class,
                 EncodeCommand.class, DecodeCommand.class, InterpolateCommand.class, BenchCommand.class,
-                BenchQualityCommand.class, CommandLine.HelpCommand.class})
+                BenchQualityCommand.class, EvaluateCommand.class, TrainClassifierCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int EXIT_RUN_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;

@@ -17,7 +17,7 @@ import org.score4j.api.solver.TimeSchedule;
 
 /**
  * A sampling pipeline assembled from a {@link PipelineSpec}: live, configured plugins ready to run. Owns the
- * model's native resources; close it when done. Not thread-safe: run one sampling at a time.
+ * model's native resources and those of guidances that hold some (a trained classifier); close it when done. Not thread-safe: run one sampling at a time.
  */
 public final class Pipeline implements AutoCloseable {
     private final PipelineSpec spec;
@@ -105,8 +105,32 @@ public final class Pipeline implements AutoCloseable {
         return m;
     }
 
+    /** Releases the model and the guidances that hold resources (those that are {@link AutoCloseable}). */
     @Override
     public void close() {
-        model.instance().close();
+        try {
+            model.instance().close();
+        } finally {
+            closeGuidances(guidances);
+        }
+    }
+
+    /** Closes the guidances that are {@link AutoCloseable}, each once, all of them even if one fails. */
+    static void closeGuidances(List<Configured<Guidance>> guidances) {
+        RuntimeException first = null;
+        for (Configured<Guidance> g : guidances) {
+            if (g.instance() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

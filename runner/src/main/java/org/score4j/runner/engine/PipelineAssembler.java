@@ -77,19 +77,26 @@ public final class PipelineAssembler {
         spec = spec.withSchedule(scheduleRef);
         Configured<TimeSchedule> schedule = create("schedule", registries.schedules(), scheduleRef);
         List<Configured<Guidance>> guidances = new ArrayList<>();
-        for (PluginRef g : spec.guidances()) {
-            guidances.add(create("guidance", registries.guidances(), g));
-        }
-        Configured<ScoreModel> model = create("model", registries.models(), spec.model());
-        if (model.instance() instanceof TrainableScoreModel t && !t.trained()) {
-            model.instance().close();
-            throw new ConfigException("model '" + model.name() + "' has no trained weights; train it with "
-                    + "score4j train and sample with --checkpoint DIR (or --set model.checkpoint=DIR)");
-        }
+        Configured<ScoreModel> model = null;
         try {
+            for (PluginRef g : spec.guidances()) {
+                guidances.add(create("guidance", registries.guidances(), g));
+            }
+            model = create("model", registries.models(), spec.model());
+            if (model.instance() instanceof TrainableScoreModel t && !t.trained()) {
+                throw new ConfigException("model '" + model.name() + "' has no trained weights; train it with "
+                        + "score4j train and sample with --checkpoint DIR (or --set model.checkpoint=DIR)");
+            }
             return new Pipeline(spec, sde, model, solver, predictor, corrector, schedule, guidances);
         } catch (RuntimeException e) {
-            model.instance().close();
+            // a guidance may hold resources (a trained classifier): release what was created
+            try {
+                if (model != null) {
+                    model.instance().close();
+                }
+            } finally {
+                Pipeline.closeGuidances(guidances);
+            }
             throw e;
         }
     }

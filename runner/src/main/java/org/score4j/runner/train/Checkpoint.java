@@ -262,7 +262,7 @@ public final class Checkpoint {
     }
 
     /** Writes one file, forced to disk; returns its manifest entry {@code {sha256, bytes}}. */
-    private static Map<String, Object> writeFile(Path file, IoWriter writer) throws IOException {
+    static Map<String, Object> writeFile(Path file, IoWriter writer) throws IOException {
         MessageDigest md = digest();
         long size;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -278,7 +278,7 @@ public final class Checkpoint {
         return e;
     }
 
-    private static void syncFolder(Path dir) {
+    static void syncFolder(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {

@@ -186,7 +186,7 @@ public final class Trainer {
     }
 
     /** The typed configuration with defaults, path values made absolute. */
-    static Map<String, Object> effective(String kind, PluginFactory<?> f, PluginRef ref) {
+    public static Map<String, Object> effective(String kind, PluginFactory<?> f, PluginRef ref) {
         PluginConfig c = PluginConfig.of(kind, f, ref.config());
         Map<String, Object> out = new TreeMap<>();
         c.values().forEach((k, v) -> {
