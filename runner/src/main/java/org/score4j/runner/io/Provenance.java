@@ -22,7 +22,7 @@ import org.score4j.api.pipeline.PluginRef;
  * (ISO-8601, UTC), {@code seed}, {@code n}, {@code steps}, {@code batch_size}, {@code sde}, {@code model},
  * {@code solver}, {@code predictor}, {@code corrector}, {@code schedule} (each {@code {name, config}}),
  * {@code guidances} (a list of {@code {name, config}}), then the extra entries in the order they were
- * added. A predictor or corrector the spec leaves to the solver's default ({@code null}) is omitted; pass the
+ * added. A predictor, corrector or time grid the spec leaves to the solver's default ({@code null}) is omitted; pass the
  * resolved plugin through {@link Builder#plugin} to record it. Values are never {@code null}, so the map can
  * go into a {@link org.score4j.api.event.RunCompleted}.
  *
