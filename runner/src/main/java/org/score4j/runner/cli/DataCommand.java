@@ -65,8 +65,8 @@ final class DataCommand implements Callable<Integer> {
         String name;
 
         @Option(names = "--root", paramLabel = "DIR",
-                description = "Folder to fetch into (then read with --set data.root=DIR; default: where the data "
-                        + "plugin reads by default).")
+                description = "Folder to fetch (or, for fashion-mnist, copy) into; read it with --set data.root=DIR. "
+                        + "Default: <data root>/mnist for mnist, /usr/share/datasets/fashion-mnist for fashion-mnist.")
         Path root;
 
         @Override
