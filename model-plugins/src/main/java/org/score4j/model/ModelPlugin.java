@@ -6,6 +6,7 @@ import org.score4j.api.plugin.DatasetFactory;
 import org.score4j.api.plugin.ModelFactory;
 import org.score4j.api.plugin.Score4jPlugin;
 import org.score4j.model.data.GmmSamplesFactory;
+import org.score4j.model.data.IdxImagesFactory;
 import org.score4j.model.data.NpyDatasetFactory;
 import org.score4j.model.gmm.GmmModelFactory;
 import org.score4j.model.nn.MlpModelFactory;
@@ -13,7 +14,7 @@ import org.score4j.model.nn.MlpModelFactory;
 /**
  * The entry point of the model-plugins jar: lists its score models ({@code gmm}: the exact Gaussian-mixture
  * score of Song et al. 2021, §3.4; {@code mlp}: a trainable MLP score network) and its training data sets
- * ({@code npy}, {@code gmm-samples}). Does no work when constructed; stateless and thread-safe.
+ * ({@code npy}, {@code gmm-samples}, {@code mnist}, {@code fashion-mnist}). Does no work when constructed; stateless and thread-safe.
  */
 public final class ModelPlugin implements Score4jPlugin {
 
@@ -32,6 +33,7 @@ public final class ModelPlugin implements Score4jPlugin {
 
     @Override
     public List<DatasetFactory> datasets() {
-        return List.of(new NpyDatasetFactory(), new GmmSamplesFactory());
+        return List.of(new NpyDatasetFactory(), new GmmSamplesFactory(), IdxImagesFactory.mnist(),
+                IdxImagesFactory.fashionMnist());
     }
 }

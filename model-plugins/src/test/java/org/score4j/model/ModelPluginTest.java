@@ -33,7 +33,8 @@ class ModelPluginTest {
         assertThat(plugin.apiMajor()).isEqualTo(ApiVersion.MAJOR);
         assertThat(plugin.sdes()).isEmpty();
         assertThat(plugin.models()).extracting(ModelFactory::name).containsExactly("gmm", "mlp");
-        assertThat(plugin.datasets()).extracting(f -> f.name()).containsExactly("npy", "gmm-samples");
+        assertThat(plugin.datasets()).extracting(f -> f.name()).containsExactly("npy", "gmm-samples", "mnist",
+                "fashion-mnist");
         return plugin.models().get(0);
     }
 

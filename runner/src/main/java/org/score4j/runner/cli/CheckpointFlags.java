@@ -2,7 +2,10 @@ package org.score4j.runner.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.score4j.api.ConfigException;
+import org.score4j.api.Score4jException;
+import org.score4j.api.data.DataScaling;
 import org.score4j.api.model.CheckpointLayout;
 import org.score4j.api.pipeline.PipelineSpec;
 import org.score4j.api.pipeline.PluginRef;
@@ -38,5 +41,22 @@ final class CheckpointFlags {
             }
         }
         return spec.withModel(model).withSde(sde);
+    }
+
+    /**
+     * The data scaling of the checkpoint the pipeline's model loads (its {@code checkpoint} key, as
+     * {@code --checkpoint} or {@code --set model.checkpoint=DIR} set it): empty when the model loads none, or
+     * when that folder is not a score4j checkpoint or records no scaling.
+     */
+    static Optional<DataScaling> dataScaling(PipelineSpec spec) {
+        String dir = spec.model().config().get(CheckpointLayout.CHECKPOINT_KEY);
+        if (dir == null || dir.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Checkpoint.open(Path.of(dir)).dataScaling();
+        } catch (Score4jException | java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 }

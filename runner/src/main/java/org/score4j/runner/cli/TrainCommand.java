@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--data", paramLabel = "NAME", description = "Data set (default gmm-samples).")
+    @Option(names = "--data", paramLabel = "NAME", description = "Data set (default gmm-samples; also npy, mnist, fashion-mnist: score4j data fetch NAME first).")
     String data;
 
     @Option(names = "--model", paramLabel = "NAME", description = "Trainable model (default mlp).")

@@ -28,6 +28,7 @@ import org.score4j.api.plugin.ConfigKey;
 import org.score4j.api.plugin.ConfigType;
 import org.score4j.api.plugin.DatasetFactory;
 import org.score4j.api.plugin.PluginConfig;
+import org.score4j.model.data.DataRoot;
 import org.score4j.model.nn.Classifier;
 import org.score4j.model.nn.ClassifierArchitecture;
 import org.score4j.model.nn.ClassifierCheckpoint;
@@ -73,8 +74,8 @@ public final class Evaluator {
     public static final String TEST = "test";
     /** Epochs of the evaluation classifier by default. */
     public static final int DEFAULT_EPOCHS = 2;
-    /** The environment variable naming the data root. */
-    public static final String DATA_ROOT_ENV = "SCORE4J_DATA";
+    /** The environment variable naming the data root ({@link DataRoot#ENV}). */
+    public static final String DATA_ROOT_ENV = DataRoot.ENV;
 
     private static final int INFERENCE_BATCH = 256;
 
@@ -145,13 +146,9 @@ public final class Evaluator {
         }
     }
 
-    /** The data root: {@code $SCORE4J_DATA}, else {@code ~/.score4j/data}. */
+    /** The data root: {@code $SCORE4J_DATA}, else {@code ~/.score4j/data} (see {@link DataRoot}). */
     public static Path dataRoot(Map<String, String> env, Path home) {
-        String v = env.get(DATA_ROOT_ENV);
-        if (v != null && !v.isBlank()) {
-            return Path.of(v);
-        }
-        return home.resolve(".score4j").resolve("data");
+        return DataRoot.of(env, home);
     }
 
     /** The default classifier folder of data set {@code data}: {@code <data root>/classifiers/<data>}. */

@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.score4j.api.Score4jException;
+import org.score4j.api.data.DataScaling;
 import org.score4j.api.model.CheckpointLayout;
 import org.score4j.api.pipeline.PluginRef;
 import org.score4j.runner.io.IoWriter;
@@ -471,6 +472,24 @@ public final class Checkpoint {
     public Optional<long[]> sampleShape() {
         if (manifest.get("data") instanceof Map<?, ?> d && d.get("sample_shape") instanceof List<?> l) {
             return Optional.of(l.stream().mapToLong(v -> ((Number) v).longValue()).toArray());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The scaling from the data's units to model space that the model was trained with (the manifest's
+     * {@code data.scaling}); empty when the manifest does not record one.
+     */
+    public Optional<DataScaling> dataScaling() {
+        if (manifest.get("data") instanceof Map<?, ?> d && d.get("scaling") instanceof Map<?, ?> s) {
+            if (s.get("scale") instanceof Number scale && s.get("offset") instanceof Number offset) {
+                try {
+                    return Optional.of(new DataScaling(scale.doubleValue(), offset.doubleValue()));
+                } catch (IllegalArgumentException e) {
+                    throw corrupt("data.scaling is invalid (" + e.getMessage() + ")");
+                }
+            }
+            throw corrupt("data.scaling needs numbers scale and offset");
         }
         return Optional.empty();
     }

@@ -169,9 +169,9 @@ class TrainerTest {
                 .hasMessageContaining("set model.dim=3");
         assertThatThrownBy(() -> t.train(small().withModel(PluginRef.of("gmm")), o, dir.resolve("c"), p -> { }))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be trained");
-        assertThatThrownBy(() -> t.train(small().withData(PluginRef.of("mnist")), o, dir.resolve("d"), p -> { }))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown data 'mnist'")
-                .hasMessageContaining("gmm-samples, npy");
+        assertThatThrownBy(() -> t.train(small().withData(PluginRef.of("cifar10")), o, dir.resolve("d"), p -> { }))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown data 'cifar10'")
+                .hasMessageContaining("fashion-mnist, gmm-samples, mnist, npy");
         t.train(small(), o, dir.resolve("e"), p -> { });
         assertThatThrownBy(() -> t.train(small(), o, dir.resolve("e"), p -> { }))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("already holds a training run");
