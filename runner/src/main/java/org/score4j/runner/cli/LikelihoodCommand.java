@@ -2,10 +2,15 @@ package org.score4j.runner.cli;
 
 import ai.djl.ndarray.NDArray;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.score4j.api.ConfigException;
-import org.score4j.api.Score4jException;
+import org.score4j.api.data.DataScaling;
 import org.score4j.api.model.Conditioning;
 import org.score4j.api.noise.NoiseSource;
 import org.score4j.api.pipeline.PipelineSpec;
@@ -39,6 +44,7 @@ import picocli.CommandLine.ParentCommand;
 final class LikelihoodCommand implements Callable<Integer> {
     static final String EXACT = "exact";
     static final String HUTCHINSON = "hutchinson";
+    private static final String DATA_PREFIX = "data.";
 
     @ParentCommand
     Main main;
@@ -46,9 +52,23 @@ final class LikelihoodCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options = new PipelineOptions();
 
-    @Option(names = "--data", required = true, paramLabel = "X.npy",
-            description = "Data rows, shape [n, ...sample shape of the model] (float32/float64/integer .npy).")
-    Path data;
+    @Option(names = "--data", required = true, paramLabel = "X.npy|NAME",
+            description = "Data rows: a .npy file of shape [n, ...sample shape of the model] (float32/float64/"
+                    + "integer), or a data set (mnist, fashion-mnist, npy, ...; split test by default, set with "
+                    + "--set data.key=value, e.g. data.limit=500). A byte image data set is dequantized with 256 "
+                    + "levels and its NLL given for values in [0, 256).")
+    String data;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "A trained model: a checkpoint (or training output) folder of score4j train; its model "
+                    + "and SDE replace --model/--sde, which must not contradict it.")
+    Path checkpoint;
+
+    @Option(names = "--scale", paramLabel = "data|model",
+            description = "For a .npy --data and a model whose checkpoint records the data's scaling: data (default)"
+                    + " when the file holds values in the data's units (as score4j sample writes them), model "
+                    + "when in model space. The NLL is that of the values in those units.")
+    String scale = "data";
 
     @Option(names = "--out", required = true, paramLabel = "NLL.npy",
             description = "Per-row NLL in nats, float64 of shape [n] (with the --dequantize offset when given).")
@@ -81,19 +101,42 @@ final class LikelihoodCommand implements Callable<Integer> {
             throw new ConfigException("--dequantize must be the number of levels, an integer >= 2 (e.g. 256), got "
                     + dequantize);
         }
+        if (!scale.equals("data") && !scale.equals("model")) {
+            throw new ConfigException("invalid value '" + scale + "' for --scale; expected data or model");
+        }
+        Map<String, String> dataSettings = new TreeMap<>();
+        List<String> pipelineSets = new ArrayList<>();
+        for (String raw : options.sets) {
+            if (raw.startsWith(DATA_PREFIX)) {
+                int eq = raw.indexOf('=');
+                if (eq <= DATA_PREFIX.length()) {
+                    throw new ConfigException("invalid --set '" + raw + "'; expected data.key=value, e.g. data.limit=500");
+                }
+                dataSettings.put(raw.substring(DATA_PREFIX.length(), eq), raw.substring(eq + 1));
+            } else {
+                pipelineSets.add(raw);
+            }
+        }
+        options.sets = pipelineSets;
         Path provenance = Provenance.pathBeside(out);
         AtomicFiles.checkWritable(out, "--out");
         AtomicFiles.checkWritable(provenance, "provenance file");
         PipelineSpec spec = FlowSetup.spec(options);
+        if (checkpoint != null) {
+            spec = CheckpointFlags.apply(spec, checkpoint, options.sde, options.model, options.sets);
+        }
+        Optional<DataScaling> recorded = CheckpointFlags.dataScaling(spec);
         Score4j score4j = main.score4j();
         try (FlowSetup.Flow flow = FlowSetup.open(score4j, spec)) {
-            FlowSetup.Data x = FlowSetup.read(data, "--data", flow.sampleShape(), spec.model().name());
-            if (dequantize != null) {
-                checkLevels(x, dequantize);
-            }
+            LikelihoodInput input = LikelihoodInput.resolve(data, dataSettings, scale.equals("model"), dequantize,
+                    recorded, flow.sampleShape(), spec.model().name(),
+                    score4j.assembler().registries().datasets());
+            FlowSetup.Data x = input.rows();
+            Integer levels = input.levels();
+            DataScaling toModel = input.toModel();
             int n = x.n();
             int d = x.width();
-            double offset = dequantize == null ? 0 : d * Math.log(dequantize);
+            double offset = input.offsetNats();
             ProbabilityFlowLikelihood likelihood = new ProbabilityFlowLikelihood(flow.pipeline().sde(),
                     flow.pipeline().score(), method, flow.rtol(), flow.atol(), flow.maxSteps());
             double[] nll = new double[n];
@@ -101,10 +144,9 @@ final class LikelihoodCommand implements Callable<Integer> {
             long start = System.nanoTime();
             FlowSetup.forEachBatch(x.values(), n, flow.sampleShape(), spec.batchSize(), spec.seed(), "likelihood",
                     batch -> {
-                        double[] values = batch.values();
-                        if (dequantize != null) {
-                            values = dequantized(values, batch.count(), dequantize, batch.noise());
-                        }
+                        double[] values = levels != null ? dequantized(batch.values(), batch.count(), batch.noise())
+                                : batch.values();
+                        values = toModel(values, toModel);
                         NDArray xb = batch.manager().create(values, batch.shape());
                         ProbabilityFlowLikelihood.Result r = likelihood.evaluate(xb, Conditioning.NONE,
                                 batch.noise());
@@ -120,8 +162,10 @@ final class LikelihoodCommand implements Callable<Integer> {
             double bpd = mean / (d * Math.log(2));
             Npy.write(out, nll, n);
             Provenance.Builder b = flow.provenance("likelihood", n)
-                    .put("data", data.toString())
+                    .put("data", input.source())
                     .put("data_shape", x.shape())
+                    .put("values", input.units())
+                    .put("scaling", Map.of("scale", toModel.scale(), "offset", toModel.offset()))
                     .put("output", out.toString())
                     .put("dtype", "float64")
                     .put("shape", new long[] {n})
@@ -130,23 +174,36 @@ final class LikelihoodCommand implements Callable<Integer> {
             if (method instanceof HutchinsonTrace h) {
                 b.put("probes", h.probes()).put("probe", h.probe().word());
             }
-            if (dequantize != null) {
-                b.put("dequantize", dequantize).put("dequantization_offset_nats", offset);
+            if (levels != null) {
+                b.put("dequantize", levels);
             }
-            b.put("mean_nll", mean)
+            b.put("offset_nats", offset)
+                    .put("mean_nll", mean)
                     .put("standard_error", Double.isFinite(se) ? se : "n/a")
                     .put("bits_per_dim", bpd)
                     .put("nfe", evaluations[0])
                     .put("elapsed_seconds", elapsed);
             Json.writeJson(provenance, b.build());
             main.out.printf(Locale.ROOT, "likelihood of %d samples (D=%d, trace %s%s): mean NLL %.6f nats, "
-                    + "standard error %s; %.6f bits/dim%n", n, d, method.name(), dequantize == null ? ""
-                    : ", dequantized with " + dequantize + " levels", mean,
+                    + "standard error %s; %.6f bits/dim%n", n, d, method.name(), levels == null ? ""
+                    : ", dequantized with " + levels + " levels", mean,
                     Double.isFinite(se) ? String.format(Locale.ROOT, "%.6f", se) : "n/a (one sample)", bpd);
             main.out.printf(Locale.ROOT, "wrote %s, %s (%s)%n", out, provenance,
                     FlowSetup.timing(n, evaluations[0], elapsed));
         }
         return 0;
+    }
+
+    /** Values in the data's units mapped to model space. */
+    private static double[] toModel(double[] values, DataScaling scaling) {
+        if (scaling.equals(DataScaling.IDENTITY)) {
+            return values;
+        }
+        double[] r = new double[values.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = scaling.toModel(values[i]);
+        }
+        return r;
     }
 
     /** The trace of the flags; checks them before any work. */
@@ -177,28 +234,17 @@ final class LikelihoodCommand implements Callable<Integer> {
         return new HutchinsonTrace(k, dist);
     }
 
-    private static void checkLevels(FlowSetup.Data x, int levels) {
-        double[] v = x.values();
-        int w = x.width();
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] > levels - 1) {
-                throw new Score4jException("with --dequantize " + levels + " every value of --data must be an "
-                        + "integer in [0, " + (levels - 1) + "]; " + x.file() + " holds " + v[i] + " in row " + i / w);
-            }
-        }
-    }
-
     /**
-     * (v + u)/K with u ~ U(0, 1): element j of every row takes the j-th uniform draw of that row's stream (drawn
+     * v + u with u ~ U(0, 1): element j of every row takes the j-th uniform draw of that row's stream (drawn
      * before any probe), so a sample's noise does not depend on the batch.
      */
-    static double[] dequantized(double[] values, int rows, int levels, NoiseSource noise) {
+    static double[] dequantized(double[] values, int rows, NoiseSource noise) {
         int d = values.length / rows;
         double[] r = new double[values.length];
         for (int j = 0; j < d; j++) {
             double[] u = noise.uniform();
             for (int i = 0; i < rows; i++) {
-                r[i * d + j] = (values[i * d + j] + u[i]) / levels;
+                r[i * d + j] = values[i * d + j] + u[i];
             }
         }
         return r;

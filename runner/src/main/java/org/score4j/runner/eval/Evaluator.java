@@ -187,7 +187,7 @@ public final class Evaluator {
         PluginRef testRef = ref(request, TEST);
         Map<String, Object> config = new TreeMap<>(Trainer.effective("data", factory, trainRef));
         config.remove("split");
-        try (Dataset test = create(factory, testRef)) {
+        try (Dataset test = createDataset(factory, testRef)) {
             Shape shape = checkImages(request.data(), test);
             float[] samples = request.samples() == null ? null : readSamples(request, shape, test.scaling(), notes);
             Path dir = request.classifier() != null ? request.classifier()
@@ -241,7 +241,12 @@ public final class Evaluator {
         return new PluginRef(request.data(), c);
     }
 
-    private static Dataset create(DatasetFactory factory, PluginRef ref) {
+    /**
+     * Creates the data set {@code ref} names with {@code factory}.
+     *
+     * @throws ConfigException when the plugin fails to start or creates nothing
+     */
+    public static Dataset createDataset(DatasetFactory factory, PluginRef ref) {
         Dataset d;
         try {
             d = factory.create(PluginConfig.of("data", factory, ref.config()));
@@ -321,7 +326,7 @@ public final class Evaluator {
     private Obtained obtainClassifier(Request request, DatasetFactory factory, PluginRef trainRef,
             Map<String, Object> config, Dataset test, Path dir, Consumer<String> notes,
             Consumer<TrainingProgress> progress) {
-        try (Dataset train = create(factory, trainRef)) {
+        try (Dataset train = createDataset(factory, trainRef)) {
             if (!train.sampleShape().equals(test.sampleShape())) {
                 throw new ConfigException("data '" + request.data() + "' gives train examples of shape "
                         + train.sampleShape() + " and test examples of shape " + test.sampleShape());

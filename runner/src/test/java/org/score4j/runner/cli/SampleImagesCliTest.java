@@ -29,7 +29,8 @@ import org.score4j.runner.train.Checkpoint;
  * Image outputs of {@code score4j sample}: a test-only image model plugin (the exact score of Gaussian images
  * N(μ, s²I) around class 0's horizontal-bar pattern of {@link SyntheticImages}, in model space [−1, 1]) sampled
  * from a checkpoint whose manifest records the byte scaling, and without one; then {@code evaluate --data mnist}
- * on what {@code sample} wrote.
+ * on what {@code sample} wrote; and {@code likelihood} of image data in the data's units (a file, a byte data set
+ * dequantized with 256 levels) against the Gaussian's closed-form density.
  */
 class SampleImagesCliTest {
     @TempDir
@@ -279,5 +280,168 @@ class SampleImagesCliTest {
         assertThat(hist).hasSize(10);
         assertThat(((Number) hist.get(0)).intValue()).as("all of class 0: %s", hist).isGreaterThanOrEqualTo(38);
         assertThat(((Number) m.get("confidence")).doubleValue()).isGreaterThan(0.8);
+    }
+
+    /**
+     * −log N(x; m(t)μ, (m(t)²s² + σ(t)²)I) for model-space images {@code x} [n, 64]: the VP SDE's marginal at t of
+     * gauss-images' N(μ, s²I).
+     */
+    private static double[] gaussNll(double[] x, int n, double t) {
+        double s = 0.05;
+        org.score4j.api.sde.Marginal at = org.score4j.sde.VpSde.defaults().marginal(t);
+        double var = at.mean() * at.mean() * s * s + at.std() * at.std();
+        double[] nll = new double[n];
+        for (int i = 0; i < n; i++) {
+            double q = 0;
+            for (int j = 0; j < 64; j++) {
+                double mu = at.mean() * (j / 8 == 3 || j / 8 == 4 ? ON : OFF);
+                double z = x[i * 64 + j] - mu;
+                q += z * z / var;
+            }
+            nll[i] = 0.5 * q + 64 * 0.5 * Math.log(2 * Math.PI * var);
+        }
+        return nll;
+    }
+
+    /**
+     * The exact NLL of model-space images {@code x} under gauss-images at the VP SDE's sampling end ε, as the
+     * probability flow computes it with the N(0, I) prior: −log p_ε(x) + log p_T(x_T) − log N(x_T; 0, I), with
+     * x_T the rows' latents from {@code score4j encode} (the prior's mismatch, ≈ ±0.04 nats per row here, is
+     * accounted for exactly rather than bounded).
+     */
+    private double[] exactFlowNll(double[] x, int n) throws Exception {
+        Path in = dir.resolve("exact-in.npy");
+        Npy.write(in, x, n, 1, 8, 8);
+        CliTest.Result e = run("encode", "--plugins-dir", plugins.toString(), "--model", "gauss-images", "--data",
+                in.toString(), "--out", p("exact-z.npy"));
+        assertThat(e.code()).as(e.err()).isZero();
+        double[] z = Npy.read(dir.resolve("exact-z.npy")).doubles();
+        org.score4j.sde.VpSde sde = org.score4j.sde.VpSde.defaults();
+        double[] start = gaussNll(x, n, sde.t0());
+        double[] end = gaussNll(z, n, sde.tEnd());
+        double[] nll = new double[n];
+        for (int i = 0; i < n; i++) {
+            double q = 0;
+            for (int j = 0; j < 64; j++) {
+                q += z[i * 64 + j] * z[i * 64 + j];
+            }
+            double prior = 0.5 * q + 32 * Math.log(2 * Math.PI);
+            nll[i] = start[i] - end[i] + prior;
+        }
+        return nll;
+    }
+
+    /** n images of N(μ, s²I) in the data's units (v = 127.5·(x + 1)), rounded to integers when asked. */
+    private static double[] gaussImagesInDataUnits(int n, long seed, boolean round) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        double[] v = new double[n * 64];
+        for (int i = 0; i < v.length; i++) {
+            int j = i % 64;
+            double mu = j / 8 == 3 || j / 8 == 4 ? ON : OFF;
+            double y = 127.5 * (mu + 0.05 * r.nextGaussian() + 1);
+            v[i] = round ? Math.max(0, Math.min(255, Math.rint(y))) : y;
+        }
+        return v;
+    }
+
+    @Test
+    void likelihoodOfACheckpointsDataIsTheDensityInTheDataUnits() throws Exception {
+        Path ck = checkpoint(Map.of());
+        int n = 4;
+        double[] v = gaussImagesInDataUnits(n, 3, false);
+        Path data = dir.resolve("x.npy");
+        Npy.write(data, v, n, 1, 8, 8);
+        CliTest.Result r = run("likelihood", "--plugins-dir", plugins.toString(), "--checkpoint", ck.toString(),
+                "--data", data.toString(), "--out", p("nll.npy"));
+        assertThat(r.code()).as(r.err()).isZero();
+        double[] x = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            x[i] = v[i] / 127.5 - 1;
+        }
+        double[] exact = exactFlowNll(x, n);
+        double[] got = Npy.read(dir.resolve("nll.npy")).doubles();
+        for (int i = 0; i < n; i++) {
+            // the density of y = 127.5 (x + 1) is p(x) / 127.5^D
+            assertThat(got[i]).isCloseTo(exact[i] + 64 * Math.log(127.5), org.assertj.core.data.Offset.offset(2e-3));
+        }
+        Map<String, Object> prov = json(dir.resolve("nll.json"));
+        assertThat(prov.get("values")).isEqualTo("data");
+        assertThat(((Number) prov.get("offset_nats")).doubleValue()).isCloseTo(64 * Math.log(127.5),
+                org.assertj.core.data.Offset.offset(1e-9));
+        // the same values given in model space, with --scale model: the model-space density
+        Path model = dir.resolve("xm.npy");
+        Npy.write(model, x, n, 1, 8, 8);
+        CliTest.Result m = run("likelihood", "--plugins-dir", plugins.toString(), "--checkpoint", ck.toString(),
+                "--data", model.toString(), "--scale", "model", "--out", p("nll-m.npy"));
+        assertThat(m.code()).as(m.err()).isZero();
+        double[] gotModel = Npy.read(dir.resolve("nll-m.npy")).doubles();
+        for (int i = 0; i < n; i++) {
+            assertThat(gotModel[i]).isCloseTo(exact[i], org.assertj.core.data.Offset.offset(2e-3));
+        }
+    }
+
+    @Test
+    void aByteDataSetIsDequantizedWith256LevelsLikeAFileWithDequantize() throws Exception {
+        Path ck = checkpoint(Map.of());
+        int n = 5;
+        double[] v = gaussImagesInDataUnits(n, 4, true);
+        Path bytes = dir.resolve("bytes.npy");
+        Npy.write(bytes, v, n, 1, 8, 8);
+        CliTest.Result set = run("likelihood", "--plugins-dir", plugins.toString(), "--checkpoint", ck.toString(),
+                "--data", "npy", "--set", "data.path=" + bytes, "--set", "data.scale=bytes", "--seed", "7",
+                "--out", p("set.npy"));
+        assertThat(set.code()).as(set.err()).isZero();
+        assertThat(set.out()).contains("dequantized with 256 levels");
+        CliTest.Result file = run("likelihood", "--plugins-dir", plugins.toString(), "--checkpoint", ck.toString(),
+                "--data", bytes.toString(), "--dequantize", "256", "--seed", "7", "--out", p("file.npy"));
+        assertThat(file.code()).as(file.err()).isZero();
+        double[] a = Npy.read(dir.resolve("set.npy")).doubles();
+        assertThat(Npy.read(dir.resolve("file.npy")).doubles()).as(json(dir.resolve("set.json")) + " vs "
+                + json(dir.resolve("file.json"))).containsExactly(a);
+        double[] y = LikelihoodCommand.dequantized(v, n, org.score4j.api.noise.PerSampleNoise.create(7, 0, n));
+        double[] x = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            x[i] = y[i] / 127.5 - 1;
+        }
+        double[] exact = exactFlowNll(x, n);
+        for (int i = 0; i < n; i++) {
+            assertThat(a[i]).isCloseTo(exact[i] + 64 * Math.log(127.5), org.assertj.core.data.Offset.offset(2e-3));
+        }
+        Map<String, Object> prov = json(dir.resolve("set.json"));
+        assertThat((String) prov.get("data")).startsWith("data npy ");
+        assertThat(prov.get("dequantize")).isEqualTo(256);
+    }
+
+    @Test
+    void likelihoodRefusesDataThatDoNotFitBeforeAnyWork() throws Exception {
+        Path ck = checkpoint(Map.of());
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path vectors = dir.resolve("v.npy");
+        Npy.write(vectors, new double[] {1, 2, 3, 4}, 2, 2);
+        String nll = out.resolve("n.npy").toString();
+        String pd = plugins.toString();
+        CliTest.Result shape = run("likelihood", "--plugins-dir", pd, "--checkpoint", ck.toString(), "--data", "npy",
+                "--set", "data.path=" + vectors, "--out", nll);
+        assertThat(shape.code()).isEqualTo(2);
+        assertThat(shape.err()).contains("data 'npy' holds examples of shape (2)").contains("(1, 8, 8)");
+        Npy.write(dir.resolve("bytes2.npy"), gaussImagesInDataUnits(2, 1, true), 2, 1, 8, 8);
+        CliTest.Result unscaled = run("likelihood", "--plugins-dir", pd, "--checkpoint", ck.toString(), "--data", "npy",
+                "--set", "data.path=" + dir.resolve("bytes2.npy"), "--set", "data.scale=none", "--out", nll);
+        assertThat(unscaled.code()).isEqualTo(2);
+        assertThat(unscaled.err()).contains("checkpoint was trained on data scaled as");
+        CliTest.Result nothing = run("likelihood", "--plugins-dir", pd, "--data", "no-such-thing", "--out", nll);
+        assertThat(nothing.code()).isEqualTo(2);
+        assertThat(nothing.err()).contains("no such file and no data set of that name").contains("mnist");
+        CliTest.Result setOnFile = run("likelihood", "--plugins-dir", pd, "--data", vectors.toString(), "--set",
+                "data.limit=3", "--out", nll);
+        assertThat(setOnFile.code()).isEqualTo(2);
+        assertThat(setOnFile.err()).contains("--set data.limit applies to a data set");
+        CliTest.Result badScale = run("likelihood", "--plugins-dir", pd, "--data", vectors.toString(), "--scale",
+                "bytes", "--out", nll);
+        assertThat(badScale.code()).isEqualTo(2);
+        assertThat(badScale.err()).contains("--scale").contains("data or model");
+        try (Stream<Path> s = Files.list(out)) {
+            assertThat(s.toList()).isEmpty();
+        }
     }
 }
