@@ -63,7 +63,7 @@ import org.score4j.runner.io.IoWriter;
  * <p><b>Determinism.</b> Everything random derives from the run seed: the parameters from
  * {@link TrainableScoreModel#initializeParameters(long)}, the data order from {@link BatchSampler}, and t and z
  * from {@link PerSampleNoise} streams indexed by the example's position (iteration − 1)·B + row, and so is the
- * label dropout (from streams of their own, so it leaves t and z as they are without it). Iteration k
+ * {@link LabelDropout label dropout} (from streams of their own, so it leaves t and z as they are). Iteration k
  * is therefore a function of the seed, k and the state after k − 1, and the state is what a checkpoint holds
  * (weights, averaged weights, Adam's moments and step): the same seed gives the same bits, and a run resumed
  * from a checkpoint continues exactly as the uninterrupted run (on the same engine and thread count).
@@ -462,9 +462,9 @@ public final class Trainer {
             double tEnd = forward.tEnd();
             BatchSampler sampler = new BatchSampler(ds.size(), Seeds.derive(spec.seed(), Seeds.DATA));
             long noiseSeed = Seeds.derive(spec.seed(), Seeds.NOISE);
-            long labelSeed = Seeds.derive(spec.seed(), Seeds.LABELS);
             int classes = model.numClasses();
-            double dropout = spec.condDropout();
+            LabelDropout dropout = new LabelDropout(spec.condDropout(), classes,
+                    Seeds.derive(spec.seed(), Seeds.LABELS));
             Engine engine = root.getEngine();
             Ema ema = new Ema(spec.emaDecay());
             long startNanos = System.nanoTime();
@@ -510,7 +510,7 @@ public final class Trainer {
                     NDArray sRows = sA.reshape(rowShape);
                     NDArray xt = x0.mul(mA.reshape(rowShape)).addi(z.mul(sRows));
                     NDList inputs = classes == 0 ? new NDList(xt, tA)
-                            : new NDList(xt, tA, step.create(labels(ds, indices, classes, dropout, labelSeed, first)));
+                            : new NDList(xt, tA, step.create(dropout.apply(ds.labels(indices), first)));
                     NDArray lossArray;
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         NDArray output = model.network().forward(new ParameterStore(step, false), inputs, true)
@@ -582,23 +582,6 @@ public final class Trainer {
             }
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             return new TrainingResult(checkpoint, n, n - start, lastLoss, seconds);
-        }
-
-        /**
-         * The labels of the examples at {@code indices}, each replaced by the null label {@code classes} when
-         * the uniform of its position's stream is below {@code dropout}.
-         */
-        private int[] labels(Dataset ds, int[] indices, int classes, double dropout, long seed, long first) {
-            int[] labels = ds.labels(indices);
-            if (dropout > 0) {
-                double[] u = PerSampleNoise.create(seed, first, indices.length).uniform();
-                for (int i = 0; i < labels.length; i++) {
-                    if (u[i] < dropout) {
-                        labels[i] = classes;
-                    }
-                }
-            }
-            return labels;
         }
 
         private TrainingFailedException diverged(int k, double loss, double gradNorm, double lr, Path lastGood) {
