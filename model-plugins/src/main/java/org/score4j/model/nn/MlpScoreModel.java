@@ -44,6 +44,8 @@ import org.score4j.api.sde.Sde;
  * checkpoint trained without label dropout records). Not thread-safe.
  */
 public final class MlpScoreModel implements TrainableScoreModel {
+    /** The standard deviation of the initial class embedding. */
+    static final double CLASS_EMBEDDING_STD = 0.02;
     /** The error of an unconditional score asked of a model whose null label was never trained. */
     static final String NO_UNCONDITIONAL = "model mlp has no unconditional score: it was trained without label "
             + "dropout (--cond-dropout 0), so its null label was never trained; name a class (--guidance cfg "
@@ -141,8 +143,9 @@ public final class MlpScoreModel implements TrainableScoreModel {
             long s = SeededInit.streamSeed(seed, i);
             SeededInit init;
             if (p == classTable) {
-                // N(0, 1), as PyTorch's nn.Embedding: rows of the scale of the sin/cos time features
-                init = new SeededInit(SeededInit.Kind.GAUSSIAN, s, 1);
+                // N(0, 0.02²), as DiT's label embedding (Peebles & Xie 2023): the labels start close together
+                // and the time features are not drowned out while the classes are learned
+                init = new SeededInit(SeededInit.Kind.GAUSSIAN, s, CLASS_EMBEDDING_STD);
             } else if (p.getType() == Parameter.Type.WEIGHT) {
                 init = new SeededInit(SeededInit.Kind.FAN_IN_UNIFORM, s, 1);
             } else if (p.getType() == Parameter.Type.OTHER) {
