@@ -36,8 +36,16 @@ import org.score4j.api.sde.Sde;
  * {@link Conditioning#NONE}. A cfg therefore cannot usefully wrap another cfg (its two branches would be
  * equal), and {@link #wrap} refuses to; combine several classes with {@link ClassifierGuidance} instead.
  *
+ * <p><b>Models.</b> Any model with classes ({@link ScoreModel#numClasses()} &gt; 0): the exact conditional
+ * scores of the {@code gmm} model, or a class-conditional network trained with label dropout
+ * ({@code score4j train --cond-dropout P}), whose null label gives the unconditional score. With exact scores,
+ * w = 1 samples p(x | c) exactly. A network trained without label dropout has no unconditional score
+ * ({@link ScoreModel#hasUnconditionalScore()} false): it is refused for every w but 1, before sampling starts.
+ *
  * <p><b>Cost.</b> Two evaluations of the wrapped score per call (conditional, then unconditional); one when
- * w is exactly 0 or 1 or every row is below {@code t_min}. Only out-of-place operations are used, so
+ * w is exactly 0 or 1 or every row is below {@code t_min}. The two are not fused into one evaluation of a
+ * doubled batch with per-row labels: for a network that saves only the per-call overhead, at the price of a
+ * copy of x and of the result, and it would make the two branches depend on each other's rows. Only out-of-place operations are used, so
  * gradients flow through the result to {@code x}.
  *
  * <p>Config keys ({@code --guidance cfg}): {@code scale} (w, default 2, that is Ho &amp; Salimans' w = 1;
@@ -70,7 +78,8 @@ public record ClassifierFreeGuidance(double scale, int label, double tMin) imple
     /**
      * Decorates {@code inner} with classifier-free guidance towards {@link #label()}.
      *
-     * @throws ConfigException when the model has no classes, does not have class {@link #label()}, when
+     * @throws ConfigException when the model has no classes, does not have class {@link #label()}, has no
+     *     unconditional score ({@link ScoreModel#hasUnconditionalScore()}) while the scale is not 1, when
      *     {@code t_min} lies above the SDE's terminal time, or when {@code inner} is already guided by a cfg
      */
     @Override
@@ -79,6 +88,10 @@ public record ClassifierFreeGuidance(double scale, int label, double tMin) imple
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(sde, "sde");
         Keys.checkModel(NAME, model, label);
+        if (scale != 1) {
+            Keys.requireUnconditional("guidance cfg at guidance.scale=" + scale, model,
+                    "use guidance.scale=1 for class-conditional samples");
+        }
         if (tMin > sde.tEnd()) {
             throw new ConfigException("guidance.t_min " + tMin + " of guidance cfg is above the SDE's t_end "
                     + sde.tEnd() + ", so guidance would never apply; expected a number in [0, " + sde.tEnd() + "]");

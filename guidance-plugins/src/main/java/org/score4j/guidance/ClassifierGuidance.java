@@ -58,7 +58,8 @@ public record ClassifierGuidance(double scale, int label) implements Guidance {
     /**
      * Adds γ·∇ₓ log p_t(c | x) of the model's exact noisy classifier to {@code inner}.
      *
-     * @throws ConfigException when the model has no classes or does not have class {@link #label()}
+     * @throws ConfigException when the model has no classes, does not have class {@link #label()} or has no
+     *     unconditional score
      */
     @Override
     public ScoreFunction wrap(ScoreFunction inner, ScoreModel model, Sde sde) {
@@ -66,6 +67,8 @@ public record ClassifierGuidance(double scale, int label) implements Guidance {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(sde, "sde");
         Keys.checkModel(NAME, model, label);
+        Keys.requireUnconditional("guidance classifier (the model's implicit classifier p_t(c | x))", model,
+                "use guidance cfg with guidance.scale=1 for class-conditional samples");
         return new Guided(inner, model.scoreFunction(sde), scale, Conditioning.ofClass(label));
     }
 

@@ -73,6 +73,22 @@ final class Keys {
         }
     }
 
+    /**
+     * Requires a model with an unconditional score ({@link ScoreModel#hasUnconditionalScore()}): a
+     * class-conditional network whose null label was never trained has none.
+     *
+     * @param use what needs it, e.g. "guidance cfg at guidance.scale=2.0"
+     * @param alternative what works without it, e.g. "use guidance.scale=1 for class-conditional samples"
+     */
+    static void requireUnconditional(String use, ScoreModel model, String alternative) {
+        if (!model.hasUnconditionalScore()) {
+            throw new ConfigException(use + " needs the unconditional score, but model " + modelName(model)
+                    + " has none: it was trained without label dropout, so its null label was never trained; "
+                    + alternative + ", or train the model with label dropout (score4j train --cond-dropout P, "
+                    + "P > 0)");
+        }
+    }
+
     private static String modelName(ScoreModel model) {
         String n = model.getClass().getSimpleName();
         return n.isEmpty() ? model.getClass().getName() : n;

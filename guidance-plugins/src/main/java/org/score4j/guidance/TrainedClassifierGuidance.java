@@ -95,7 +95,8 @@ public final class TrainedClassifierGuidance implements Guidance, AutoCloseable 
     /**
      * Adds γ·∇ₓ log p_t(c | x) of the trained classifier to {@code inner}.
      *
-     * @throws ConfigException when the model's sample shape or the SDE differs from the classifier's
+     * @throws ConfigException when the model's sample shape or the SDE differs from the classifier's, or when
+     *     {@code inner} is evaluated unconditionally (it is not a cfg) and the model has no unconditional score
      */
     @Override
     public ScoreFunction wrap(ScoreFunction inner, ScoreModel model, Sde sde) {
@@ -109,6 +110,10 @@ public final class TrainedClassifierGuidance implements Guidance, AutoCloseable 
                     + model.sampleShape() + "; train a classifier on data of the model's shape");
         }
         checkSde(where, sde);
+        if (!(inner instanceof GuidedScore g && g.replacesConditioning())) {
+            Keys.requireUnconditional("guidance classifier (added to the unconditional score)", model,
+                    "wrap guidance cfg with guidance.scale=1 (class-conditional samples) first");
+        }
         return new Guided(inner, classifier, scale, label);
     }
 

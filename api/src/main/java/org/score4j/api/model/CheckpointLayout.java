@@ -7,7 +7,12 @@ package org.score4j.api.model;
  *   <li>{@value #MANIFEST}: a JSON object with at least {@code "format": "score4j-checkpoint"},
  *       {@code "format_version"}, {@code "model": {"name", "config"}} (the model plugin and its effective
  *       configuration), {@code "sde": {"name", "config"}}, {@code "iteration"} and
- *       {@code "files": {"<file name>": {"sha256": "<hex>", "bytes": <size>}}} for every other file;</li>
+ *       {@code "files": {"<file name>": {"sha256": "<hex>", "bytes": <size>}}} for every other file.
+ *       Since 1.3 it also holds {@code "conditioning": {"num_classes": K, "null_label": K | null,
+ *       "cond_dropout": P}}: the class count of the model (0: unconditional, {@code null_label} then null) and
+ *       the probability with which training replaced a label by the null label (0: the null label was never
+ *       trained, so the model has no unconditional score). A manifest without it is of an unconditional
+ *       model;</li>
  *   <li>{@value #EMA_WEIGHTS}: the exponential moving average of the weights (used for sampling), in DJL's
  *       parameter format ({@link TrainableScoreModel#saveParameters});</li>
  *   <li>{@value #WEIGHTS}: the raw weights, same format;</li>
@@ -30,6 +35,13 @@ public final class CheckpointLayout {
     public static final String FORMAT = "score4j-checkpoint";
     /** The manifest's {@code format_version} value this API describes. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * The manifest's entry describing class conditioning ({@code num_classes}, {@code null_label},
+     * {@code cond_dropout}).
+     *
+     * @since 1.3
+     */
+    public static final String CONDITIONING = "conditioning";
     /** The config key of trainable model factories that names a checkpoint folder. */
     public static final String CHECKPOINT_KEY = "checkpoint";
 

@@ -61,6 +61,34 @@ public final class Conditioning {
         return perRow == null;
     }
 
+    /**
+     * The label of each of the first {@code rows} rows as a class-conditional network takes it: the row's class,
+     * or {@code nullLabel} for an unconditional row (see {@link TrainableScoreModel}, whose null label is the
+     * number of classes K).
+     *
+     * @throws IllegalArgumentException when {@code rows} is negative, a per-row conditioning has fewer rows, or
+     *     a class is {@code >= nullLabel}
+     * @since 1.3
+     */
+    public int[] labels(int rows, int nullLabel) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+        }
+        if (perRow != null && perRow.length < rows) {
+            throw new IllegalArgumentException("conditioning has " + perRow.length + " rows, fewer than the batch of "
+                    + rows);
+        }
+        int[] out = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            int c = classOf(i);
+            if (c >= nullLabel) {
+                throw new IllegalArgumentException("class " + c + " is not below the null label " + nullLabel);
+            }
+            out[i] = c < 0 ? nullLabel : c;
+        }
+        return out;
+    }
+
     /** The rows {@code [from, to)} of this conditioning. */
     public Conditioning rows(int from, int to) {
         return perRow == null ? this : new Conditioning(Arrays.copyOfRange(perRow, from, to), -1);

@@ -25,6 +25,20 @@ public interface ScoreModel extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether the model has an unconditional score: whether {@link Conditioning#NONE}, and rows labelled
+     * {@code -1}, give ∇ₓ log p_t(x) rather than an error. True for unconditional models and for class-conditional
+     * ones that also learned the unconditional score (a network trained with label dropout, see
+     * {@link TrainableScoreModel}); false for a class-conditional network whose null label was never trained,
+     * which only gives class-conditional scores. Guidances that need the unconditional score (classifier-free
+     * guidance at a scale other than 1) and a pipeline without guidance check it before sampling starts.
+     *
+     * @since 1.3
+     */
+    default boolean hasUnconditionalScore() {
+        return true;
+    }
+
     @Override
     default void close() {}
 }

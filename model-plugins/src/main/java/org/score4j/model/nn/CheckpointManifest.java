@@ -91,13 +91,24 @@ final class CheckpointManifest {
             }
             Object mine = config.values().get(key);
             JsonNode theirs = recorded.get(key);
-            Object other = theirs == null || theirs.isNull() ? null : e.getValue().parse(theirs.asText(), "model." + key);
+            // a key the checkpoint does not record (added after it was written) had its default
+            String text = theirs == null ? e.getValue().defaultValue() : theirs.isNull() ? null : theirs.asText();
+            Object other = text == null ? null : e.getValue().parse(text, "model." + key);
             if (!java.util.Objects.equals(mine, other)) {
                 throw new ConfigException(where + " was trained with model." + key + "=" + other + ", not " + mine
                         + "; drop the setting (or use score4j sample --checkpoint " + dir + ", which takes the "
                         + "model's settings from the checkpoint)");
             }
         }
+    }
+
+    /**
+     * Whether training replaced labels by the null label, i.e. the manifest's
+     * {@code conditioning.cond_dropout} is above 0 ({@link CheckpointLayout#CONDITIONING}); false when the
+     * manifest records no conditioning (an unconditional model).
+     */
+    boolean nullLabelTrained() {
+        return root.path(CheckpointLayout.CONDITIONING).path("cond_dropout").asDouble(0) > 0;
     }
 
     /**

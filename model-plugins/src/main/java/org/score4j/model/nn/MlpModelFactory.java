@@ -15,6 +15,7 @@ import org.score4j.api.ConfigException;
 import org.score4j.api.model.CheckpointLayout;
 import org.score4j.api.model.Parameterization;
 import org.score4j.api.model.ScoreModel;
+import org.score4j.api.model.TrainableScoreModel;
 import org.score4j.api.plugin.ConfigKey;
 import org.score4j.api.plugin.ModelFactory;
 import org.score4j.api.plugin.PluginConfig;
@@ -34,6 +35,10 @@ import org.score4j.api.plugin.PluginConfig;
  *       the noise ε, the score scaled by σ(t) (score_sde's {@code scale_by_sigma}: the network predicts
  *       σ·score), or the clean data x̂₀; converted to a score by
  *       {@link org.score4j.api.model.Parameterization};</li>
+ *   <li>{@code num_classes} (0): K, the number of classes of a class-conditional network (0: unconditional).
+ *       With K &gt; 0 a learned embedding of K + 1 labels (K the null label) is added to the time embedding,
+ *       and the score honours the {@link org.score4j.api.model.Conditioning} of each row; train it with
+ *       {@code score4j train --cond-dropout P} on a labelled data set for classifier-free guidance;</li>
  *   <li>{@code checkpoint} (path, optional): a checkpoint folder of {@code score4j train} whose averaged
  *       weights the model loads. Its manifest must record this plugin with the same settings.</li>
  * </ul>
@@ -62,6 +67,8 @@ public final class MlpModelFactory implements ModelFactory {
                 "standard deviation of the fixed Fourier frequencies (embedding=fourier)"));
         k.put("parameterization", ConfigKey.ofChoice("parameterization", "epsilon", List.of("epsilon", "score", "x0"),
                 "what the network predicts: the noise ε, σ(t)·score, or the clean data x0"));
+        k.put(TrainableScoreModel.NUM_CLASSES_KEY, ConfigKey.ofInt(TrainableScoreModel.NUM_CLASSES_KEY, 0, 0, 1 << 16,
+                "classes K of a class-conditional network (labels 0..K-1, K the null label); 0: unconditional"));
         k.put(CheckpointLayout.CHECKPOINT_KEY, ConfigKey.ofPath(CheckpointLayout.CHECKPOINT_KEY, null,
                 "checkpoint folder written by score4j train (loads its averaged weights); without it the "
                         + "network is untrained"));
@@ -101,7 +108,8 @@ public final class MlpModelFactory implements ModelFactory {
         TimeEmbedding.Kind embedding = TimeEmbedding.Kind.valueOf(config.getString("embedding").toUpperCase(Locale.ROOT));
         MlpScoreModel model = new MlpScoreModel(config.getInt("dim"), config.getInt("width"), config.getInt("depth"),
                 embedding, embeddingDim, config.getDouble("fourier_scale"),
-                PARAMETERIZATIONS.get(config.getString("parameterization")));
+                PARAMETERIZATIONS.get(config.getString("parameterization")),
+                config.getInt(TrainableScoreModel.NUM_CLASSES_KEY), manifest == null || manifest.nullLabelTrained());
         if (weights != null) {
             try (InputStream in = Files.newInputStream(weights)) {
                 model.loadParameters(in);

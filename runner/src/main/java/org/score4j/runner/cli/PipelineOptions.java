@@ -22,6 +22,12 @@ final class PipelineOptions {
     @Option(names = "--model", paramLabel = "NAME", description = "Score model (default gmm).")
     String model;
 
+    @Option(names = "--guidance", paramLabel = "NAME",
+            description = "Guidance of the score, e.g. cfg (classifier-free) or classifier, configured with --set "
+                    + "guidance.key=value (e.g. --set guidance.class=3 --set guidance.scale=2); replaces the "
+                    + "pipeline file's guidances (default none).")
+    String guidance;
+
     @Option(names = "--seed", paramLabel = "S",
             description = "Seed of the per-sample noise (default 0). Same seed, same bits.")
     Long seed;
@@ -32,7 +38,7 @@ final class PipelineOptions {
 
     @Option(names = "--set", paramLabel = "KIND.KEY=VALUE",
             description = "A plugin setting, e.g. --set solver.rtol=1e-6 or --set model.spec=mix.json "
-                    + "(kinds: sde, model, solver, predictor, corrector, schedule). Repeatable.")
+                    + "(kinds: sde, model, solver, predictor, corrector, schedule, guidance). Repeatable.")
     List<String> sets = new ArrayList<>();
 
     /** The pipeline file's spec, or the built-in default when no file is given. */
@@ -45,6 +51,7 @@ final class PipelineOptions {
         SpecOverrides o = new SpecOverrides();
         o.sde = sde;
         o.model = model;
+        o.guidance = guidance;
         o.seed = seed;
         o.batchSize = batchSize;
         o.sets = sets;

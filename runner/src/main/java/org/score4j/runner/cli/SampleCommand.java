@@ -49,6 +49,9 @@ import picocli.CommandLine.ParentCommand;
                 "Image samples (C, H, W) from a checkpoint are written in the data's units (the manifest's data "
                         + "scaling inverted; byte data in [0, 255], clipped) and drawn as a grid of the first 64; "
                         + "without a recorded scaling they stay in model space and the grid shows [-1, 1].",
+                "Classifier-free guidance: --guidance cfg --set guidance.class=C [--set guidance.scale=W] "
+                        + "(scale 0 unconditional, 1 class C exactly, > 1 sharper; default 2), on the gmm model or a "
+                        + "checkpoint trained with score4j train --cond-dropout P.",
                 "Flags override the pipeline file; a flag naming another plugin drops the file's configuration "
                         + "for it; --set entries apply last."})
 final class SampleCommand implements Callable<Integer> {

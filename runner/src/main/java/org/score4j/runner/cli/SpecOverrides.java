@@ -13,10 +13,13 @@ import org.score4j.api.pipeline.PluginRef;
 /**
  * Applies command-line flags on top of a pipeline (the built-in default or a pipeline file): a flag naming
  * another plugin replaces it together with its file configuration; {@code --set kind.key=value} entries are
- * merged into that kind's configuration last.
+ * merged into that kind's configuration last. {@code --guidance NAME} replaces the file's guidances by that one
+ * (keeping the file's settings when it is the file's only guidance); {@code --set guidance.key=value} configures
+ * the pipeline's guidance, which must then be exactly one.
  */
 final class SpecOverrides {
-    static final Set<String> SET_KINDS = Set.of("sde", "model", "solver", "predictor", "corrector", "schedule");
+    static final Set<String> SET_KINDS = Set.of("sde", "model", "solver", "predictor", "corrector", "schedule",
+            "guidance");
 
     String sde;
     String model;
@@ -24,6 +27,7 @@ final class SpecOverrides {
     String predictor;
     String corrector;
     String schedule;
+    String guidance;
     Integer steps;
     Integer n;
     Long seed;
@@ -41,6 +45,10 @@ final class SpecOverrides {
         }
         if (corrector != null) {
             s = s.withCorrector(rename(s.corrector(), corrector));
+        }
+        if (guidance != null) {
+            List<PluginRef> g = s.guidances();
+            s = s.withGuidances(List.of(g.size() == 1 ? rename(g.get(0), guidance) : PluginRef.of(guidance)));
         }
         if (steps != null) {
             s = s.withSteps(steps);
@@ -111,6 +119,19 @@ final class SpecOverrides {
                 return s.withPredictor(merge(s.predictor(), kv, kind));
             case "corrector":
                 return s.withCorrector(merge(s.corrector(), kv, kind));
+            case "guidance": {
+                String key = kv.keySet().iterator().next();
+                if (s.guidances().isEmpty()) {
+                    throw new ConfigException("--set guidance." + key + " needs a guidance: add --guidance NAME "
+                            + "(e.g. --guidance cfg)");
+                }
+                if (s.guidances().size() > 1) {
+                    throw new ConfigException("--set guidance." + key + " is ambiguous: the pipeline has "
+                            + s.guidances().size() + " guidances; set their keys in the pipeline file, or give one "
+                            + "with --guidance NAME");
+                }
+                return s.withGuidances(List.of(merge(s.guidances().get(0), kv, kind)));
+            }
             default:
                 throw new AssertionError(kind);
         }

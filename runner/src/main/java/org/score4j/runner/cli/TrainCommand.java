@@ -31,6 +31,10 @@ import picocli.CommandLine.ParentCommand;
                         + "(gmm-samples) under the VP SDE, 2000 iterations of 256 examples, Adam (lr 1e-3), "
                         + "EMA 0.999, seed 0; writes ./training/checkpoint-*/ and ./training/metrics.jsonl.",
                 "Sample from the result with: score4j sample --checkpoint training",
+                "--cond-dropout P trains one class-conditional network on the data's labels (model.num_classes "
+                        + "taken from the data unless set), each label replaced by the null label with "
+                        + "probability P, for classifier-free guidance: score4j sample --checkpoint training "
+                        + "--guidance cfg --set guidance.class=C [--set guidance.scale=W].",
                 "--resume DIR continues a run (DIR: a checkpoint or a run's output folder, whose newest "
                         + "checkpoint is taken) with the settings recorded in it; only --iterations, "
                         + "--checkpoint-every, --keep, --log-every and --out may change."})
@@ -83,6 +87,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", description = "Linear learning-rate warm-up over N iterations "
             + "(default 0).")
     Integer warmup;
+
+    @Option(names = "--cond-dropout", paramLabel = "P",
+            description = "Label dropout for classifier-free guidance, in [0, 1): a class-conditional model "
+                    + "(model.num_classes=K > 0; when unset and P > 0, the data set's class count) trains on the "
+                    + "data's labels, each replaced by the null label K with probability P. 0 (default): no "
+                    + "dropout (a K > 0 model then has no unconditional score).")
+    Double condDropout;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default ./training; with --resume, "
             + "the resumed run's folder).")
@@ -140,6 +151,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (warmup != null) {
             spec = spec.withWarmup(warmup);
+        }
+        if (condDropout != null) {
+            if (!(condDropout >= 0 && condDropout < 1)) {
+                throw new ConfigException("invalid value '" + condDropout + "' for --cond-dropout; expected a "
+                        + "probability in [0, 1)");
+            }
+            spec = spec.withCondDropout(condDropout);
         }
         TrainingOptions options = TrainingOptions.defaults();
         int target = iterations != null ? iterations

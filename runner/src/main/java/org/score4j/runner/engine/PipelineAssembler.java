@@ -24,7 +24,10 @@ import org.score4j.api.solver.TimeSchedule;
  * Turns a {@link PipelineSpec} into a {@link Pipeline}: looks every name up, validates every configuration
  * and fails before any work starts. Predictor–corrector solvers default to the {@code reverse-diffusion}
  * predictor and the {@code langevin} corrector; other solvers take neither (naming one is an error). A
- * {@link TrainableScoreModel} without trained weights is refused: sampling it would only give noise.
+ * {@link TrainableScoreModel} without trained weights is refused: sampling it would only give noise. So is a
+ * pipeline without guidance on a model that has no unconditional score ({@link ScoreModel#hasUnconditionalScore()}:
+ * a class-conditional network trained without label dropout), since the run loop asks for the unconditional
+ * score; guidances that condition it check for themselves.
  */
 public final class PipelineAssembler {
     /** The predictor a predictor–corrector solver uses when none is named. */
@@ -86,6 +89,13 @@ public final class PipelineAssembler {
             if (model.instance() instanceof TrainableScoreModel t && !t.trained()) {
                 throw new ConfigException("model '" + model.name() + "' has no trained weights; train it with "
                         + "score4j train and sample with --checkpoint DIR (or --set model.checkpoint=DIR)");
+            }
+            ScoreModel m = model.instance();
+            if (spec.guidances().isEmpty() && !m.hasUnconditionalScore()) {
+                throw new ConfigException("model '" + model.name() + "' has no unconditional score: it was trained "
+                        + "without label dropout (--cond-dropout 0), so its null label was never trained; sample one "
+                        + "class with --guidance cfg --set guidance.scale=1 --set guidance.class=C (C in [0, "
+                        + (m.numClasses() - 1) + "]), or train with --cond-dropout P > 0");
             }
             return new Pipeline(spec, sde, model, solver, predictor, corrector, schedule, guidances);
         } catch (RuntimeException e) {

@@ -427,7 +427,35 @@ public final class Checkpoint {
                 number("seed").longValue(),
                 loss,
                 number(t, "grad_clip", "training.grad_clip").doubleValue(),
-                number(t, "warmup", "training.warmup").intValue());
+                number(t, "warmup", "training.warmup").intValue(),
+                condDropout());
+    }
+
+    /**
+     * The class count K of the model ({@link CheckpointLayout#CONDITIONING}'s {@code num_classes}); 0 for an
+     * unconditional model, and for a manifest written before class conditioning existed.
+     */
+    public int numClasses() {
+        return conditioning("num_classes").intValue();
+    }
+
+    /**
+     * The probability with which training replaced a label by the null label
+     * ({@link CheckpointLayout#CONDITIONING}'s {@code cond_dropout}); 0 when the manifest records none.
+     */
+    public double condDropout() {
+        return conditioning("cond_dropout").doubleValue();
+    }
+
+    private Number conditioning(String key) {
+        Object c = manifest.get(CheckpointLayout.CONDITIONING);
+        if (c == null) {
+            return 0;
+        }
+        if (!(c instanceof Map<?, ?> m)) {
+            throw corrupt("'" + CheckpointLayout.CONDITIONING + "' is not an object");
+        }
+        return number(m, key, CheckpointLayout.CONDITIONING + "." + key);
     }
 
     private PluginRef ref(String key) {

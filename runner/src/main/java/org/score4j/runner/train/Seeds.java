@@ -1,7 +1,7 @@
 package org.score4j.runner.train;
 
 /**
- * Independent seeds derived from the run seed, one per use (parameter initialization, data order, noise), with
+ * Independent seeds derived from the run seed, one per use (parameter initialization, data order, noise, label dropout), with
  * SplitMix64's finalizer. Stateless.
  */
 final class Seeds {
@@ -11,6 +11,8 @@ final class Seeds {
     static final long DATA = 2;
     /** The seed of the per-example noise streams (times and perturbations). */
     static final long NOISE = 3;
+    /** The seed of the per-example label-dropout streams (class-conditional training). */
+    static final long LABELS = 4;
 
     private Seeds() {}
 

@@ -52,9 +52,18 @@ import org.score4j.runner.io.IoWriter;
  * {@link Adam}, global-norm gradient clipping, optional linear warm-up and an {@link Ema exponential moving
  * average} of the weights, which checkpoints store for sampling.
  *
+ * <p><b>Classes.</b> A class-conditional model ({@link TrainableScoreModel#numClasses()} = K &gt; 0) is trained on
+ * the data set's labels, its network taking {@code NDList(x_t, t, labels)}; with label dropout P
+ * ({@link TrainingSpec#condDropout()}) each example's label is replaced by the null label K with probability P
+ * (Ho &amp; Salimans 2022, §3.2), so one network learns p(x | c) and p(x). The data set must be labelled with
+ * exactly K classes (labels in [0, K)), checked over every example before the first iteration. When P &gt; 0 and
+ * the model's {@value TrainableScoreModel#NUM_CLASSES_KEY} key is not set, K is the data set's class count. The
+ * checkpoint's {@link CheckpointLayout#CONDITIONING} entry records K and P.
+ *
  * <p><b>Determinism.</b> Everything random derives from the run seed: the parameters from
  * {@link TrainableScoreModel#initializeParameters(long)}, the data order from {@link BatchSampler}, and t and z
- * from {@link PerSampleNoise} streams indexed by the example's position (iteration − 1)·B + row. Iteration k
+ * from {@link PerSampleNoise} streams indexed by the example's position (iteration − 1)·B + row, and so is the
+ * {@link LabelDropout label dropout} (from streams of their own, so it leaves t and z as they are). Iteration k
  * is therefore a function of the seed, k and the state after k − 1, and the state is what a checkpoint holds
  * (weights, averaged weights, Adam's moments and step): the same seed gives the same bits, and a run resumed
  * from a checkpoint continues exactly as the uninterrupted run (on the same engine and thread count).
@@ -155,6 +164,7 @@ public final class Trainer {
         compare(ck, "--loss", was.loss().word(), spec.loss().word());
         compare(ck, "--grad-clip", was.gradClip(), spec.gradClip());
         compare(ck, "--warmup", was.warmup(), spec.warmup());
+        compare(ck, "--cond-dropout", was.condDropout(), spec.condDropout());
     }
 
     private static void compare(String ck, String flag, Object was, Object now) {
@@ -277,13 +287,15 @@ public final class Trainer {
                 this.sde = create("sde", registries.sdes(), spec.sde());
                 this.data = create("data", registries.datasets(), spec.data());
                 owned.add(data.instance());
-                this.modelRef = create("model", registries.models(), spec.model());
+                PluginRef modelSpec = withDataClasses(spec.model());
+                this.modelRef = create("model", registries.models(), modelSpec);
                 owned.add(modelRef.instance());
                 this.model = trainable(modelRef);
-                Created<ScoreModel> avg = create("model", registries.models(), spec.model());
+                Created<ScoreModel> avg = create("model", registries.models(), modelSpec);
                 owned.add(avg.instance());
                 this.average = (TrainableScoreModel) avg.instance();
                 checkShapes();
+                checkClasses();
                 ParameterList params = model.network().getParameters();
                 for (int i = 0; i < params.size(); i++) {
                     if (params.get(i).getValue().requiresGradient()) {
@@ -309,6 +321,65 @@ public final class Trainer {
                         + CheckpointLayout.CHECKPOINT_KEY + "); to continue a training run use --resume DIR");
             }
             return t;
+        }
+
+        /**
+         * The model with {@value TrainableScoreModel#NUM_CLASSES_KEY} set to the data set's class count, when
+         * label dropout is asked for, the model has the key and it is not set.
+         */
+        private PluginRef withDataClasses(PluginRef ref) {
+            String key = TrainableScoreModel.NUM_CLASSES_KEY;
+            PluginFactory<?> f = registries.models().get(ref.name());
+            if (spec.condDropout() == 0 || f == null || !f.configKeys().containsKey(key)
+                    || ref.config().containsKey(key)) {
+                return ref;
+            }
+            int k = data.instance().numClasses();
+            if (k == 0) {
+                throw new ConfigException("--cond-dropout " + spec.condDropout() + " trains a class-conditional "
+                        + "model on the data's labels, but data '" + data.name() + "' has no labels; use a "
+                        + "labelled data set (gmm-samples, mnist, fashion-mnist, npy with data.labels)");
+            }
+            return ref.with(key, String.valueOf(k));
+        }
+
+        /** The model's classes against the data's labels and the label dropout. */
+        private void checkClasses() {
+            int k = model.numClasses();
+            String key = "model." + TrainableScoreModel.NUM_CLASSES_KEY;
+            Dataset ds = data.instance();
+            if (k == 0) {
+                if (spec.condDropout() > 0) {
+                    boolean hasKey = registries.models().get(modelRef.name()).configKeys()
+                            .containsKey(TrainableScoreModel.NUM_CLASSES_KEY);
+                    throw new ConfigException("--cond-dropout " + spec.condDropout() + " needs a class-conditional "
+                            + "model, but model '" + modelRef.name() + "' " + (hasKey ? "has " + key + "=0; set "
+                            + key + "=K (or drop it: the data's class count is taken)" : "has no classes")
+                            + ", or use --cond-dropout 0");
+                }
+                return;
+            }
+            if (ds.numClasses() == 0) {
+                throw new ConfigException(key + "=" + k + " needs a labelled data set, but data '" + data.name()
+                        + "' has no labels; use a labelled data set (gmm-samples, mnist, fashion-mnist, npy with "
+                        + "data.labels) or " + key + "=0");
+            }
+            if (ds.numClasses() != k) {
+                throw new ConfigException("data '" + data.name() + "' has " + ds.numClasses() + " classes, but "
+                        + key + "=" + k + "; set " + key + "=" + ds.numClasses());
+            }
+            int[] all = new int[ds.size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            int[] labels = ds.labels(all);
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] < 0 || labels[i] >= k) {
+                    throw new ConfigException("data '" + data.name() + "' example " + i + " has "
+                            + (labels[i] < 0 ? "no label" : "label " + labels[i]) + "; " + key + "=" + k
+                            + " needs every label in [0, " + (k - 1) + "]");
+                }
+            }
         }
 
         private void checkShapes() {
@@ -391,6 +462,9 @@ public final class Trainer {
             double tEnd = forward.tEnd();
             BatchSampler sampler = new BatchSampler(ds.size(), Seeds.derive(spec.seed(), Seeds.DATA));
             long noiseSeed = Seeds.derive(spec.seed(), Seeds.NOISE);
+            int classes = model.numClasses();
+            LabelDropout dropout = new LabelDropout(spec.condDropout(), classes,
+                    Seeds.derive(spec.seed(), Seeds.LABELS));
             Engine engine = root.getEngine();
             Ema ema = new Ema(spec.emaDecay());
             long startNanos = System.nanoTime();
@@ -414,7 +488,8 @@ public final class Trainer {
                     long first = (long) (k - 1) * b;
                     NoiseSource noise = PerSampleNoise.create(noiseSeed, first, b);
                     double[] u = noise.uniform();
-                    NDArray x0 = ds.batch(sampler.indices(first, b), step);
+                    int[] indices = sampler.indices(first, b);
+                    NDArray x0 = ds.batch(indices, step);
                     if (x0.getDataType() != DataType.FLOAT32) {
                         x0 = x0.toType(DataType.FLOAT32, false);
                     }
@@ -434,10 +509,12 @@ public final class Trainer {
                     NDArray sA = step.create(sf);
                     NDArray sRows = sA.reshape(rowShape);
                     NDArray xt = x0.mul(mA.reshape(rowShape)).addi(z.mul(sRows));
+                    NDList inputs = classes == 0 ? new NDList(xt, tA)
+                            : new NDList(xt, tA, step.create(dropout.apply(ds.labels(indices), first)));
                     NDArray lossArray;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        NDArray output = model.network().forward(new ParameterStore(step, false),
-                                new NDList(xt, tA), true).singletonOrThrow();
+                        NDArray output = model.network().forward(new ParameterStore(step, false), inputs, true)
+                                .singletonOrThrow();
                         NDArray score = model.parameterization().toScore(output, xt, mA, sA);
                         lossArray = spec.loss().compute(score, z, sRows);
                         gc.backward(lossArray);
@@ -539,6 +616,12 @@ public final class Trainer {
             d.put("scaling", Map.of("scale", ds.scaling().scale(), "offset", ds.scaling().offset()));
             d.put("classes", ds.numClasses());
             m.put("data", d);
+            int classes = model.numClasses();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("num_classes", classes);
+            c.put("null_label", classes > 0 ? classes : null);
+            c.put("cond_dropout", spec.condDropout());
+            m.put(CheckpointLayout.CONDITIONING, c);
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("loss", spec.loss().word());
             t.put("batch", spec.batchSize());

@@ -19,6 +19,10 @@ import org.score4j.api.pipeline.PluginRef;
  * @param loss the objective
  * @param gradClip the maximum global gradient norm (score_sde's {@code grad_clip}); 0 disables clipping
  * @param warmup iterations of linear learning-rate warm-up (score_sde's {@code warmup}); 0 for none
+ * @param condDropout the probability P, in [0, 1), with which a class-conditional model's training replaces an
+ *     example's label by the null label (Ho &amp; Salimans 2022, §3.2), so that one network learns the
+ *     conditional and the unconditional score; above 0 it makes an mlp-like model whose {@code num_classes}
+ *     is not set class-conditional with the data set's class count. 0 for none
  */
 public record TrainingSpec(
         PluginRef data,
@@ -30,7 +34,8 @@ public record TrainingSpec(
         long seed,
         ScoreMatchingLoss loss,
         double gradClip,
-        int warmup) {
+        int warmup,
+        double condDropout) {
 
     /** Defaults: 256 examples per batch, learning rate 1e-3, EMA 0.999, seed 0, DSM, clipping at 1. */
     public static final int DEFAULT_BATCH = 256;
@@ -58,6 +63,9 @@ public record TrainingSpec(
         if (warmup < 0) {
             throw new ConfigException("warm-up must be an integer >= 0, got " + warmup);
         }
+        if (!(condDropout >= 0 && condDropout < 1)) {
+            throw new ConfigException("label dropout (--cond-dropout) must be in [0, 1), got " + condDropout);
+        }
     }
 
     /**
@@ -66,46 +74,59 @@ public record TrainingSpec(
      */
     public static TrainingSpec defaults() {
         return new TrainingSpec(PluginRef.of("gmm-samples"), PluginRef.of("mlp"), PluginRef.of("vp"), DEFAULT_BATCH,
-                DEFAULT_LR, DEFAULT_EMA, 0, ScoreMatchingLoss.DSM, DEFAULT_GRAD_CLIP, 0);
+                DEFAULT_LR, DEFAULT_EMA, 0, ScoreMatchingLoss.DSM, DEFAULT_GRAD_CLIP, 0, 0);
     }
 
     public TrainingSpec withData(PluginRef v) {
-        return new TrainingSpec(v, model, sde, batchSize, learningRate, emaDecay, seed, loss, gradClip, warmup);
+        return new TrainingSpec(v, model, sde, batchSize, learningRate, emaDecay,
+                seed, loss, gradClip, warmup, condDropout);
     }
 
     public TrainingSpec withModel(PluginRef v) {
-        return new TrainingSpec(data, v, sde, batchSize, learningRate, emaDecay, seed, loss, gradClip, warmup);
+        return new TrainingSpec(data, v, sde, batchSize, learningRate, emaDecay,
+                seed, loss, gradClip, warmup, condDropout);
     }
 
     public TrainingSpec withSde(PluginRef v) {
-        return new TrainingSpec(data, model, v, batchSize, learningRate, emaDecay, seed, loss, gradClip, warmup);
+        return new TrainingSpec(data, model, v, batchSize, learningRate, emaDecay,
+                seed, loss, gradClip, warmup, condDropout);
     }
 
     public TrainingSpec withBatchSize(int v) {
-        return new TrainingSpec(data, model, sde, v, learningRate, emaDecay, seed, loss, gradClip, warmup);
+        return new TrainingSpec(data, model, sde, v, learningRate, emaDecay, seed, loss, gradClip, warmup, condDropout);
     }
 
     public TrainingSpec withLearningRate(double v) {
-        return new TrainingSpec(data, model, sde, batchSize, v, emaDecay, seed, loss, gradClip, warmup);
+        return new TrainingSpec(data, model, sde, batchSize, v, emaDecay, seed, loss, gradClip, warmup, condDropout);
     }
 
     public TrainingSpec withEmaDecay(double v) {
-        return new TrainingSpec(data, model, sde, batchSize, learningRate, v, seed, loss, gradClip, warmup);
+        return new TrainingSpec(data, model, sde, batchSize, learningRate, v,
+                seed, loss, gradClip, warmup, condDropout);
     }
 
     public TrainingSpec withSeed(long v) {
-        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay, v, loss, gradClip, warmup);
+        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay,
+                v, loss, gradClip, warmup, condDropout);
     }
 
     public TrainingSpec withLoss(ScoreMatchingLoss v) {
-        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay, seed, v, gradClip, warmup);
+        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay,
+                seed, v, gradClip, warmup, condDropout);
     }
 
     public TrainingSpec withGradClip(double v) {
-        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay, seed, loss, v, warmup);
+        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay,
+                seed, loss, v, warmup, condDropout);
     }
 
     public TrainingSpec withWarmup(int v) {
-        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay, seed, loss, gradClip, v);
+        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay,
+                seed, loss, gradClip, v, condDropout);
+    }
+
+    public TrainingSpec withCondDropout(double v) {
+        return new TrainingSpec(data, model, sde, batchSize, learningRate, emaDecay, seed, loss, gradClip, warmup, v);
     }
 }
+

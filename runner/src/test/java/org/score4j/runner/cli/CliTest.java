@@ -241,4 +241,47 @@ class CliTest {
         Result text = run("plugins");
         assertThat(text.out()).contains("corrector:").contains("langevin").contains("corrector.snr");
     }
+
+    /**
+     * {@code --guidance NAME} with {@code --set guidance.key=value}: cfg at scale 1 on the exact mixture samples one
+     * component; a pipeline file's single guidance keeps its settings under {@code --set}; ambiguous or missing
+     * guidances are one-line errors.
+     */
+    @Test
+    void guidanceFlagAndSetConfigureTheGuidance() throws Exception {
+        Result r = run("sample", "--guidance", "cfg", "--set", "guidance.class=3", "--set", "guidance.scale=1",
+                "--n", "200", "--steps", "200", "--out", p("c3.npy"), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        float[] x = org.score4j.runner.io.Npy.read(dir.resolve("c3.npy")).asFloats();
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < x.length; i += 2) {
+            mx += x[i] / 200.0;
+            my += x[i + 1] / 200.0;
+        }
+        // component 3 of the built-in mixture: mean (-3, -3), std 0.2
+        assertThat(mx).isCloseTo(-3, org.assertj.core.api.Assertions.within(0.1));
+        assertThat(my).isCloseTo(-3, org.assertj.core.api.Assertions.within(0.1));
+        Map<String, Object> g = map(((List<?>) json(dir.resolve("c3.json")).get("guidances")).get(0));
+        assertThat(g.get("name")).isEqualTo("cfg");
+        assertThat(map(g.get("config"))).containsEntry("class", 3).containsEntry("scale", 1.0);
+
+        Path file = Files.writeString(dir.resolve("p.yaml"), "guidance: {name: cfg, class: 1, t_min: 0.5}\n");
+        Result f = run("sample", "--pipeline", file.toString(), "--guidance", "cfg", "--set", "guidance.scale=3",
+                "--n", "5", "--steps", "20", "--out", p("f.npy"), "--no-progress");
+        assertThat(f.code()).as(f.err()).isZero();
+        Map<String, Object> fc = map(map(((List<?>) json(dir.resolve("f.json")).get("guidances")).get(0)).get("config"));
+        assertThat(fc).containsEntry("class", 1).containsEntry("t_min", 0.5).containsEntry("scale", 3.0);
+
+        Path two = Files.writeString(dir.resolve("two.yaml"),
+                "guidance: [{name: cfg, class: 1}, {name: classifier, class: 2}]\n");
+        assertOneLineError(run("sample", "--pipeline", two.toString(), "--set", "guidance.scale=2", "--out",
+                p("x.npy")), 2, "ambiguous", "2 guidances");
+        assertOneLineError(run("sample", "--set", "guidance.scale=2", "--out", p("x.npy")), 2,
+                "--set guidance.scale needs a guidance");
+        assertOneLineError(run("sample", "--guidance", "cfg", "--out", p("x.npy")), 2, "guidance.class");
+        assertOneLineError(run("sample", "--guidance", "cfg", "--set", "guidance.class=5", "--out", p("x.npy")), 2,
+                "guidance.class 5", "[0, 4]");
+        assertThat(Files.exists(dir.resolve("x.npy"))).isFalse();
+    }
 }

@@ -135,4 +135,52 @@ class TrainCliTest {
         assertThat(json(r.out()).get("data").toString()).contains("npy").contains("gmm-samples");
         assertThat(run("plugins").out()).contains("data:").contains("data.path");
     }
+
+    /**
+     * {@code --cond-dropout} trains a class-conditional network whose manifest says so; {@code --guidance cfg}
+     * samples one class of it; an unconditional checkpoint, a class out of range, a resume with another dropout
+     * and a bad probability are one-line errors that write nothing.
+     */
+    @Test
+    void condDropoutTrainsAConditionalNetworkThatCfgSamples() throws Exception {
+        CliTest.Result r = run(args(new String[] {"train", "--iterations", "20", "--cond-dropout", "0.2",
+            "--out", p("cond")}, TINY));
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, Object> manifest = json(dir.resolve("cond/checkpoint-00000020/manifest.json"));
+        assertThat(map(manifest.get("conditioning"))).containsEntry("num_classes", 5).containsEntry("null_label", 5)
+                .containsEntry("cond_dropout", 0.2);
+        assertThat(map(map(manifest.get("model")).get("config"))).containsEntry("num_classes", 5);
+
+        CliTest.Result s = run("sample", "--checkpoint", p("cond"), "--guidance", "cfg", "--set", "guidance.class=4",
+                "--set", "guidance.scale=2", "--steps", "10", "--n", "6", "--out", p("c4.npy"), "--no-progress");
+        assertThat(s.code()).as(s.err()).isZero();
+        assertThat(Npy.read(dir.resolve("c4.npy")).shape()).containsExactly(6, 2);
+        List<?> guidances = (List<?>) json(dir.resolve("c4.json")).get("guidances");
+        assertThat(map(guidances.get(0)).get("name")).isEqualTo("cfg");
+        assertThat(map(map(guidances.get(0)).get("config"))).containsEntry("class", 4);
+
+        assertOneLineError(run("sample", "--checkpoint", p("cond"), "--guidance", "cfg", "--set", "guidance.class=5",
+                "--out", p("bad.npy")), 2, "guidance.class 5", "[0, 4]");
+        assertOneLineError(run("sample", "--checkpoint", p("cond"), "--set", "guidance.class=1", "--out",
+                p("bad.npy")), 2, "--set guidance.class needs a guidance", "--guidance");
+        assertOneLineError(run("train", "--resume", p("cond"), "--iterations", "30", "--cond-dropout", "0.1",
+                "--no-progress"), 2, "--cond-dropout 0.1", "trained with 0.2");
+        assertOneLineError(run(args(new String[] {"train", "--cond-dropout", "1", "--out", p("p1")}, TINY)), 2,
+                "--cond-dropout", "[0, 1)");
+
+        CliTest.Result u = run(args(new String[] {"train", "--iterations", "5", "--out", p("plain")}, TINY));
+        assertThat(u.code()).as(u.err()).isZero();
+        assertOneLineError(run("sample", "--checkpoint", p("plain"), "--guidance", "cfg", "--set", "guidance.class=0",
+                "--out", p("bad.npy")), 2, "needs a class-conditional model");
+        CliTest.Result k5 = run(args(new String[] {"train", "--iterations", "5", "--set", "model.num_classes=5",
+            "--out", p("never")}, TINY));
+        assertThat(k5.code()).as(k5.err()).isZero();
+        assertOneLineError(run("sample", "--checkpoint", p("never"), "--guidance", "cfg", "--set", "guidance.class=0",
+                "--out", p("bad.npy")), 2, "needs the unconditional score", "--cond-dropout");
+        assertOneLineError(run("sample", "--checkpoint", p("never"), "--out", p("bad.npy")), 2,
+                "has no unconditional score", "--guidance cfg --set guidance.scale=1");
+        assertThat(Files.exists(dir.resolve("bad.npy"))).isFalse();
+        assertThat(Files.exists(dir.resolve("p1"))).isFalse();
+        assertThat(Files.exists(dir.resolve("cond/checkpoint-00000030"))).isFalse();
+    }
 }
