@@ -57,7 +57,7 @@ class InverseCliTest {
         }
         Map<String, Object> prov = json(dir.resolve("y.json"));
         assertThat(prov).containsEntry("command", "measure").containsEntry("seed", 4).containsEntry("noise_std", 0.1)
-                .containsEntry("api_version", "1.4").containsEntry("shape", List.of(3, 1));
+                .containsEntry("api_version", org.score4j.api.ApiVersion.string()).containsEntry("shape", List.of(3, 1));
         assertThat(map(prov.get("operator")).get("name")).isEqualTo("inpaint");
         assertThat(map(map(prov.get("operator")).get("config"))).containsEntry("noise", 0.1);
         // same seed, same bits, whatever the batch size; another seed, other noise
