@@ -43,7 +43,8 @@ class ModelPluginTest {
         ModelFactory f = gmm();
         assertThat(f.name()).matches("[a-z][a-z0-9-]*");
         assertThat(f.description()).isNotBlank().doesNotContain("\n");
-        assertThat(f.configKeys()).containsOnlyKeys("spec");
+        assertThat(f.configKeys()).containsOnlyKeys("spec", "shape");
+        assertThat(f.configKeys().get("shape").defaultValue()).isNull();
         assertThat(f.configKeys().get("spec").defaultValue()).isNull();
     }
 
@@ -71,5 +72,22 @@ class ModelPluginTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("model.spec");
         assertThatThrownBy(() -> PluginConfig.of("model", f, Map.of("specs", "a.json")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("model.specs");
+    }
+
+    @Test
+    void shapeLaysTheMixtureOutAsImages() throws IOException {
+        Path p = dir.resolve("m.json");
+        Files.writeString(p, "{\"weights\": [1], \"means\": [[1, 2, 3, 4, 5, 6]], \"stds\": [0.5]}");
+        ModelFactory f = gmm();
+        try (ScoreModel m = f.create(PluginConfig.of("model", f, Map.of("spec", p.toString(), "shape", "1, 2,3")))) {
+            assertThat(m.sampleShape()).isEqualTo(new Shape(1, 2, 3));
+        }
+        assertThatThrownBy(() -> f.create(PluginConfig.of("model", f, Map.of("spec", p.toString(), "shape", "2,2"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.shape")
+                .hasMessageContaining("mixture's dimension 6");
+        assertThatThrownBy(() -> f.create(PluginConfig.of("model", f, Map.of("shape", "1,x"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'1,x' for model.shape");
+        assertThatThrownBy(() -> f.create(PluginConfig.of("model", f, Map.of("shape", "0,2"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("positive integer sizes");
     }
 }

@@ -15,6 +15,7 @@ import org.score4j.runner.discovery.DiscoveredPlugin;
 import org.score4j.runner.discovery.PluginCatalog;
 import org.score4j.runner.discovery.PluginLoader;
 import org.score4j.runner.engine.Cancellation;
+import org.score4j.runner.engine.InverseSpec;
 import org.score4j.runner.engine.Pipeline;
 import org.score4j.runner.engine.PipelineAssembler;
 import org.score4j.runner.engine.RunLoop;
@@ -78,6 +79,15 @@ public final class Score4j {
     /** Assembles a pipeline (validating everything) without running it; close it when done. */
     public Pipeline assemble(PipelineSpec spec) {
         return assembler.assemble(spec);
+    }
+
+    /**
+     * Assembles a pipeline that samples the posterior of the inverse problem {@code inverse} (without running
+     * it); run it with {@link RunLoop#run(Pipeline, org.score4j.api.model.Conditioning, String, Consumer,
+     * Cancellation)} and the measurements of {@link Pipeline#measurementConditioning}. Close it when done.
+     */
+    public Pipeline assemble(PipelineSpec spec, InverseSpec inverse) {
+        return assembler.assemble(spec, inverse);
     }
 
     /** Assembles and runs {@code spec}, reporting events to {@code listener}. */

@@ -1,22 +1,31 @@
 package org.score4j.api.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * What a score is conditioned on: nothing (unconditional) or a class label, either one for all rows or one
- * per row ({@code -1} meaning unconditional for that row). Immutable.
+ * per row ({@code -1} meaning unconditional for that row); and, for inverse problems, optionally one
+ * measurement y per row (API 1.4, {@link #withMeasurements}), read by the method's guidance and ignored by
+ * models. Immutable: the measurement values are held in a Java array, copied in and out.
  */
 public final class Conditioning {
     /** Unconditional. */
-    public static final Conditioning NONE = new Conditioning(null, -1);
+    public static final Conditioning NONE = new Conditioning(null, -1, null, null);
 
     private final int[] perRow;
     private final int shared;
+    private final float[] measurements;     // rows × width, C order; null without measurements
+    private final long[] measurementShape;  // shape of one measurement; null without measurements
 
-    private Conditioning(int[] perRow, int shared) {
+    private Conditioning(int[] perRow, int shared, float[] measurements, long[] measurementShape) {
         this.perRow = perRow;
         this.shared = shared;
+        this.measurements = measurements;
+        this.measurementShape = measurementShape;
     }
 
     /** The same class for every row. */
@@ -24,7 +33,7 @@ public final class Conditioning {
         if (label < 0) {
             throw new IllegalArgumentException("class label must be >= 0, got " + label);
         }
-        return new Conditioning(null, label);
+        return new Conditioning(null, label, null, null);
     }
 
     /** One class per row; {@code -1} marks an unconditional row. */
@@ -35,10 +44,34 @@ public final class Conditioning {
                 throw new IllegalArgumentException("class label must be >= -1, got " + l);
             }
         }
-        return new Conditioning(labels.clone(), -1);
+        return new Conditioning(labels.clone(), -1, null, null);
     }
 
-    /** Whether no row is conditioned. */
+    /**
+     * This conditioning with one measurement per row: row i of the batch is conditioned on measurement i.
+     *
+     * @param values the measurements, row after row, each of {@code shape} in C order (copied)
+     * @param shape the shape of one measurement (every dimension &gt; 0)
+     * @throws IllegalArgumentException when the values do not form whole rows, or their number of rows
+     *     differs from this conditioning's per-row labels
+     * @since 1.4
+     */
+    public Conditioning withMeasurements(float[] values, Shape shape) {
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(shape, "shape");
+        long width = shape.size();
+        if (shape.dimension() == 0 || width <= 0 || values.length == 0 || values.length % width != 0) {
+            throw new IllegalArgumentException(values.length + " values do not form rows of measurements of shape "
+                    + shape);
+        }
+        long rows = values.length / width;
+        if (perRow != null && perRow.length != rows) {
+            throw new IllegalArgumentException(rows + " measurements for " + perRow.length + " labelled rows");
+        }
+        return new Conditioning(perRow, shared, values.clone(), shape.getShape());
+    }
+
+    /** Whether no row is conditioned on a class (measurements aside: models ignore them). */
     public boolean isUnconditional() {
         if (perRow == null) {
             return shared < 0;
@@ -89,26 +122,106 @@ public final class Conditioning {
         return out;
     }
 
+    /**
+     * The number of rows the per-row parts (labels, measurements) cover, or 0 when everything is shared by all
+     * rows.
+     *
+     * @since 1.4
+     */
+    public int rowCount() {
+        if (perRow != null) {
+            return perRow.length;
+        }
+        return measurements == null ? 0 : measurementRows();
+    }
+
+    /**
+     * Whether the rows carry measurements.
+     *
+     * @since 1.4
+     */
+    public boolean hasMeasurements() {
+        return measurements != null;
+    }
+
+    /**
+     * The shape of one measurement.
+     *
+     * @throws IllegalStateException without measurements
+     * @since 1.4
+     */
+    public Shape measurementShape() {
+        requireMeasurements();
+        return new Shape(measurementShape);
+    }
+
+    /**
+     * The measurements as a float32 array of shape {@code [rows, ...measurementShape()]} created by
+     * {@code manager} (the caller closes it, or lets its manager do so).
+     *
+     * @throws IllegalStateException without measurements
+     * @since 1.4
+     */
+    public NDArray measurements(NDManager manager) {
+        requireMeasurements();
+        return manager.create(measurements, new Shape(measurementRows()).addAll(new Shape(measurementShape)));
+    }
+
+    /**
+     * A copy of the measurement values, row after row.
+     *
+     * @throws IllegalStateException without measurements
+     * @since 1.4
+     */
+    public float[] measurementValues() {
+        requireMeasurements();
+        return measurements.clone();
+    }
+
     /** The rows {@code [from, to)} of this conditioning. */
     public Conditioning rows(int from, int to) {
-        return perRow == null ? this : new Conditioning(Arrays.copyOfRange(perRow, from, to), -1);
+        if (perRow == null && measurements == null) {
+            return this;
+        }
+        int[] labels = perRow == null ? null : Arrays.copyOfRange(perRow, from, to);
+        float[] m = null;
+        if (measurements != null) {
+            int rows = measurementRows();
+            if (from < 0 || to > rows || from > to) {
+                throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of " + rows + " measurements");
+            }
+            int width = Math.toIntExact(new Shape(measurementShape).size());
+            m = Arrays.copyOfRange(measurements, from * width, to * width);
+        }
+        return new Conditioning(labels, shared, m, measurementShape);
+    }
+
+    private int measurementRows() {
+        return Math.toIntExact(measurements.length / new Shape(measurementShape).size());
+    }
+
+    private void requireMeasurements() {
+        if (measurements == null) {
+            throw new IllegalStateException("this conditioning carries no measurements");
+        }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Conditioning c && shared == c.shared && Arrays.equals(perRow, c.perRow);
+        return o instanceof Conditioning c && shared == c.shared && Arrays.equals(perRow, c.perRow)
+                && Arrays.equals(measurements, c.measurements) && Arrays.equals(measurementShape, c.measurementShape);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(perRow) + shared;
+        return 31 * (31 * Arrays.hashCode(perRow) + shared) + Arrays.hashCode(measurements);
     }
 
     @Override
     public String toString() {
-        if (perRow != null) {
-            return "classes" + Arrays.toString(perRow);
-        }
-        return shared < 0 ? "unconditional" : "class " + shared;
+        String labels = perRow != null ? "classes" + Arrays.toString(perRow)
+                : shared < 0 ? "unconditional" : "class " + shared;
+        return measurements == null ? labels
+                : labels + ", " + measurementRows() + " measurements of shape " + new Shape(measurementShape);
     }
 }

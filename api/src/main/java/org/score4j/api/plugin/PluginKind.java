@@ -13,7 +13,11 @@ public enum PluginKind {
     SCHEDULE("schedule", ScheduleFactory.class, Score4jPlugin::schedules),
     GUIDANCE("guidance", GuidanceFactory.class, Score4jPlugin::guidances),
     /** Training data sets; the word is {@code data}, as in {@code --data} and {@code --set data.key=value}. */
-    DATASET("data", DatasetFactory.class, Score4jPlugin::datasets);
+    DATASET("data", DatasetFactory.class, Score4jPlugin::datasets),
+    /** Measurement operators of inverse problems (API 1.4). */
+    OPERATOR("operator", OperatorFactory.class, Score4jPlugin::operators),
+    /** Posterior sampling methods of inverse problems (API 1.4). */
+    METHOD("method", MethodFactory.class, Score4jPlugin::methods);
 
     private final String word;
     private final Class<? extends PluginFactory<?>> factoryType;

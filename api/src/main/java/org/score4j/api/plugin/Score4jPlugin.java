@@ -53,4 +53,22 @@ public interface Score4jPlugin {
     default List<DatasetFactory> datasets() {
         return List.of();
     }
+
+    /**
+     * Measurement operators of inverse problems.
+     *
+     * @since 1.4
+     */
+    default List<OperatorFactory> operators() {
+        return List.of();
+    }
+
+    /**
+     * Posterior sampling methods of inverse problems.
+     *
+     * @since 1.4
+     */
+    default List<MethodFactory> methods() {
+        return List.of();
+    }
 }

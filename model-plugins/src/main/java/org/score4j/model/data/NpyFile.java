@@ -18,29 +18,31 @@ import org.score4j.api.ConfigException;
  * A NumPy {@code .npy} file read whole (NPY format 1.0–3.0, C order, little-endian): its shape, its dtype and
  * its values as doubles. Supported dtypes: {@code <f4}, {@code <f8}, {@code |u1}, {@code <i4}, {@code <i8}.
  * Anything else — another dtype, Fortran order, a malformed header, a size that does not match the shape —
- * is a {@link ConfigException} naming the key and the file. Immutable.
+ * is a {@link ConfigException} naming the key and the file. Used by the data sets of this package and by
+ * plugins that read arrays named by a key (masks and matrices of inverse-problem operators). The arrays are
+ * not copied; treat them as read-only.
  *
  * @param shape the array's shape
  * @param dtype the NumPy type string
  * @param values the values in C order
  */
-record NpyFile(long[] shape, String dtype, double[] values) {
+public record NpyFile(long[] shape, String dtype, double[] values) {
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     /** Whether the file held bytes ({@code |u1}). */
-    boolean isBytes() {
+    public boolean isBytes() {
         return dtype.equals("|u1");
     }
 
     /** Whether the file held integers. */
-    boolean isInteger() {
+    public boolean isInteger() {
         return dtype.equals("|u1") || dtype.equals("<i4") || dtype.equals("<i8");
     }
 
     /** Reads {@code file}; {@code key} names the config key for messages, e.g. {@code data.path}. */
-    static NpyFile read(Path file, String key) {
+    public static NpyFile read(Path file, String key) {
         String where = key + " file '" + file + "'";
         if (!Files.exists(file)) {
             throw new ConfigException(where + " does not exist; expected a NumPy .npy file");

@@ -1,5 +1,6 @@
 package org.score4j.model.gmm;
 
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -21,6 +22,8 @@ import org.score4j.api.plugin.PluginConfig;
  *   <li>{@code spec} (path, optional): a JSON file {@code {"weights": [...], "means": [[...], ...],
  *       "stds": [...]}} read by {@link GaussianMixture#fromJson}; without it the model uses
  *       {@link GaussianMixture#defaultMixture()}.</li>
+ *   <li>{@code shape} (text, optional): the shape of one sample, e.g. {@code 1,8,8} for a 64-dimensional
+ *       mixture seen as 1×8×8 images (for image operators of inverse problems); default {@code (d)}.</li>
  * </ul>
  * Stateless and thread-safe.
  */
@@ -35,6 +38,9 @@ public final class GmmModelFactory implements ModelFactory {
         k.put("spec", ConfigKey.ofPath("spec", null,
                 "JSON file {\"weights\": [...], \"means\": [[...], ...], \"stds\": [...]} of an isotropic Gaussian "
                         + "mixture; default: a built-in 2-D mixture of 5 components"));
+        k.put("shape", ConfigKey.ofString("shape", null,
+                "shape of one sample as comma-separated sizes whose product is the mixture's dimension, e.g. 1,8,8 "
+                        + "for images of a 64-D mixture; default: vectors (d)"));
         KEYS = Collections.unmodifiableMap(k);
     }
 
@@ -55,7 +61,41 @@ public final class GmmModelFactory implements ModelFactory {
 
     @Override
     public ScoreModel create(PluginConfig config) {
-        return new GmmScoreModel(mixture(config.find("spec")));
+        GaussianMixture g = mixture(config.find("spec"));
+        Optional<String> shape = config.find("shape");
+        return shape.isEmpty() ? new GmmScoreModel(g) : new GmmScoreModel(g, parseShape(shape.get(), "model.shape"));
+    }
+
+    /**
+     * A sample shape written as comma-separated positive sizes, e.g. {@code "1,8,8"}.
+     *
+     * @param key names the config key in messages
+     * @throws ConfigException when the text is not such a list
+     */
+    public static Shape parseShape(String text, String key) {
+        String[] parts = text.trim().split("\\s*,\\s*");
+        long[] dims = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                dims[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException e) {
+                dims[i] = -1;
+            }
+            if (dims[i] <= 0) {
+                throw new ConfigException("invalid value '" + text + "' for " + key + "; expected positive integer sizes"
+                        + " separated by commas, e.g. 1,8,8");
+            }
+        }
+        return new Shape(dims);
+    }
+
+    /** A shape as {@link #parseShape} reads it, e.g. {@code 1,8,8}. */
+    static String shapeText(Shape shape) {
+        StringBuilder b = new StringBuilder();
+        for (long v : shape.getShape()) {
+            b.append(b.length() == 0 ? "" : ",").append(v);
+        }
+        return b.toString();
     }
 
     /** The mixture a {@code spec} value names, or the default one. */

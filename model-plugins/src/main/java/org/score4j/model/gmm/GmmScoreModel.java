@@ -26,6 +26,10 @@ import org.score4j.api.sde.Sde;
  * the batch size. The mixture's constants stay in Java arrays; the few small arrays a call needs are created
  * in the manager of {@code x}, so the model holds nothing native and {@link #close()} has nothing to release.
  *
+ * <p>Samples are vectors of shape {@code (d)} or, with {@link #GmmScoreModel(GaussianMixture, Shape)}, any
+ * shape of d values such as an image {@code (C, H, W)}; batches of either the sample shape or {@code [n, d]}
+ * are accepted.
+ *
  * <p>Conditioning on class k ({@link Conditioning#classOf(int)} ≥ 0) gives the score of component k alone
  * (its perturbed Gaussian); −1 gives the mixture. A class outside [0, K) is a {@link ConfigException}.
  *
@@ -40,12 +44,30 @@ public final class GmmScoreModel implements ScoreModel {
     private final double[] mu;       // [K*d], row-major
     private final double[] var;      // s_k^2
     private final double[] logW;     // log w_k
+    private final Shape sampleShape;
 
-    /** A model of {@code mixture}. */
+    /** A model of {@code mixture} with vector samples, shape {@code (d)}. */
     public GmmScoreModel(GaussianMixture mixture) {
+        this(mixture, new Shape(mixture.dimension()));
+    }
+
+    /**
+     * A model of {@code mixture} whose samples have shape {@code sampleShape}, for example {@code (1, 8, 8)} for
+     * a 64-dimensional mixture: each sample is the mixture's d-vector laid out in C order, and the score is
+     * the same as for vectors.
+     *
+     * @throws ConfigException when the shape's size is not the mixture's dimension d
+     */
+    public GmmScoreModel(GaussianMixture mixture, Shape sampleShape) {
         this.mixture = Objects.requireNonNull(mixture, "mixture");
         this.k = mixture.components();
         this.d = mixture.dimension();
+        Objects.requireNonNull(sampleShape, "sampleShape");
+        if (sampleShape.dimension() == 0 || sampleShape.size() != d) {
+            throw new ConfigException("invalid value '" + GmmModelFactory.shapeText(sampleShape) + "' for model.shape;"
+                    + " expected dimensions whose product is the mixture's dimension " + d);
+        }
+        this.sampleShape = sampleShape;
         this.mu = new double[k * d];
         this.var = new double[k];
         this.logW = new double[k];
@@ -65,7 +87,7 @@ public final class GmmScoreModel implements ScoreModel {
 
     @Override
     public Shape sampleShape() {
-        return new Shape(d);
+        return sampleShape;
     }
 
     /** The number of mixture components K: class k names component k. */
@@ -86,7 +108,7 @@ public final class GmmScoreModel implements ScoreModel {
      * with {@link GaussianMixture#logDensity(double[])} of the perturbed mixture to about 1e-12; unlike the
      * score, its last bits may depend on the batch size (the engine's vectorized {@code exp}).
      *
-     * @param x the points, shape {@code [n, d]}
+     * @param x the points, shape {@code [n, d]} or {@code [n, ...sampleShape]}
      * @param t the time
      * @param sde the forward process
      */

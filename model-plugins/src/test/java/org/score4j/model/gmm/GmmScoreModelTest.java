@@ -426,4 +426,27 @@ class GmmScoreModelTest {
             }
         }
     }
+
+    @Test
+    void imageShapedSamplesHaveTheScoreOfTheirVector() {
+        GaussianMixture g = randomMixture(3, 12, 5);
+        GmmScoreModel vec = new GmmScoreModel(g);
+        GmmScoreModel img = new GmmScoreModel(g, new Shape(3, 2, 2));
+        assertThat(img.sampleShape()).isEqualTo(new Shape(3, 2, 2));
+        SplittableRandom r = new SplittableRandom(2);
+        double[] v = new double[5 * 12];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 2 * r.nextGaussian();
+        }
+        try (NDArray flat = nd.create(v, new Shape(5, 12)); NDArray image = flat.reshape(5, 3, 2, 2)) {
+            NDArray a = vec.scoreFunction(TestSdes.VP).score(flat, 0.3, Conditioning.NONE);
+            NDArray b = img.scoreFunction(TestSdes.VP).score(image, 0.3, Conditioning.NONE);
+            assertThat(b.getShape()).isEqualTo(new Shape(5, 3, 2, 2));
+            assertThat(b.reshape(5, 12).toDoubleArray()).containsExactly(a.toDoubleArray());
+            assertThat(img.logDensity(image, 0.3, TestSdes.VP).toDoubleArray())
+                    .containsExactly(vec.logDensity(flat, 0.3, TestSdes.VP).toDoubleArray());
+        }
+        assertThatThrownBy(() -> new GmmScoreModel(g, new Shape(2, 5))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'2,5' for model.shape");
+    }
 }

@@ -150,6 +150,26 @@ final class FlowSetup {
                     + "' takes samples of shape " + shapeText(want) + ", so expected an array of shape "
                     + shapeText(prepend(want)));
         }
+        return checked(a, file, option);
+    }
+
+    /**
+     * Reads a data file of rows of any shape ({@code [n, ...]} with n ≥ 1 and at least 2 dimensions) with finite
+     * values.
+     *
+     * @throws Score4jException naming the file: unreadable, not rows, empty or not finite
+     */
+    static Data readRows(Path file, String option) {
+        NpyArray a = Npy.read(file);
+        if (a.shape().length < 2) {
+            throw new Score4jException(option + " " + file + " has shape " + shapeText(a.shape()) + "; expected rows, "
+                    + "an array of shape (n, ...)");
+        }
+        return checked(a, file, option);
+    }
+
+    private static Data checked(NpyArray a, Path file, String option) {
+        long[] shape = a.shape();
         if (shape[0] == 0) {
             throw new Score4jException(option + " " + file + " holds no samples (shape " + shapeText(shape) + ")");
         }

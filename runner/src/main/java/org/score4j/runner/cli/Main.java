@@ -22,10 +22,11 @@ import picocli.CommandLine.ScopeType;
  * input (flags, configuration, files, plugins), 3 an unexpected internal error.
  */
 @Command(name = "score4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Score-based generative modelling: sample, train, likelihoods and latent codes, evaluate, fetch data sets, inspect plugins, benchmark.",
+        description = "Score-based generative modelling: sample, train, likelihoods and latent codes, inverse problems, evaluate, fetch data sets, inspect plugins, benchmark.",
         subcommands = {PluginsCommand.class, SampleCommand.class, TrainCommand.class, LikelihoodCommand.class,
                 EncodeCommand.class, DecodeCommand.class, InterpolateCommand.class, BenchCommand.class,
                 BenchQualityCommand.class, EvaluateCommand.class, TrainClassifierCommand.class, DataCommand.class,
+                MeasureCommand.class, InverseCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int EXIT_RUN_FAILED = 1;

@@ -24,7 +24,8 @@ final class PluginsCommand implements Callable<Integer> {
     Main main;
 
     @Option(names = "--json", description = "Print JSON: an object whose keys are the kinds (sde, model, "
-            + "predictor, corrector, solver, schedule, guidance, data), each a list of {name, description, source, "
+            + "predictor, corrector, solver, schedule, guidance, data, operator, method), each a list of {name, "
+            + "description, source, "
             + "config: [{name, type, default, allowed, help}]}; solvers also "
             + "uses_predictor_corrector and default_schedule.")
     boolean json;

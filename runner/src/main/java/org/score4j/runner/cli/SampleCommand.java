@@ -1,7 +1,5 @@
 package org.score4j.runner.cli;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,25 +7,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.score4j.api.ConfigException;
 import org.score4j.api.data.DataScaling;
-import org.score4j.api.event.RunCompleted;
-import org.score4j.api.event.RunEvent;
-import org.score4j.api.event.RunFailed;
+import org.score4j.api.model.Conditioning;
 import org.score4j.api.pipeline.PipelineSpec;
 import org.score4j.runner.Score4j;
-import org.score4j.runner.bus.EventBusPublisher;
-import org.score4j.runner.engine.Cancellation;
 import org.score4j.runner.engine.Pipeline;
-import org.score4j.runner.engine.RunLoop;
 import org.score4j.runner.engine.SampleResult;
 import org.score4j.runner.io.AtomicFiles;
-import org.score4j.runner.io.EventLog;
 import org.score4j.runner.io.Json;
 import org.score4j.runner.io.Npy;
-import org.score4j.runner.io.ProgressBar;
 import org.score4j.runner.io.Provenance;
 import org.score4j.runner.io.ImageGrid;
 import org.score4j.runner.io.SampleUnits;
@@ -160,7 +149,7 @@ final class SampleCommand implements Callable<Integer> {
                         + "(C, H, W); model '" + spec.model().name() + "' gives samples of shape "
                         + p.model().sampleShape());
             }
-            SampleResult r = runOnBus(p);
+            SampleResult r = BusRun.run(p, Conditioning.NONE, events, noProgress);
             float[] values = r.data();
             Map<String, Object> record = new LinkedHashMap<>(r.provenance());
             if (images) {
@@ -200,51 +189,5 @@ final class SampleCommand implements Callable<Integer> {
                     r.elapsedSeconds(), units);
         }
         return 0;
-    }
-
-    /** Runs with the events published on the bus; the progress bar and event log consume them from it. */
-    private SampleResult runOnBus(Pipeline p) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        EventLog log = events == null ? null : EventLog.open(events);
-        try {
-            EventBusPublisher publisher = new EventBusPublisher(vertx.eventBus());
-            String runId = Score4j.newRunId();
-            ProgressBar bar = ProgressBar.onStderr(!noProgress && System.console() != null);
-            CompletableFuture<Void> ended = new CompletableFuture<>();
-            MessageConsumer<RunEvent> consumer = vertx.eventBus().localConsumer(
-                    EventBusPublisher.runAddress(runId), m -> {
-                        RunEvent e = m.body();
-                        bar.accept(e);
-                        if (log != null) {
-                            log.accept(e);
-                        }
-                        if (e instanceof RunCompleted || e instanceof RunFailed) {
-                            ended.complete(null);
-                        }
-                    });
-            consumer.completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            boolean[] terminal = {false};
-            try {
-                return RunLoop.run(p, runId, e -> {
-                    terminal[0] |= e instanceof RunCompleted || e instanceof RunFailed;
-                    publisher.accept(e);
-                }, new Cancellation());
-            } finally {
-                if (terminal[0]) {
-                    // every event of the run is delivered (and logged) before the outputs are written
-                    ended.get(30, TimeUnit.SECONDS);
-                }
-            }
-        } catch (Exception | Error e) {
-            if (log != null) {
-                log.abort();
-            }
-            throw e;
-        } finally {
-            if (log != null) {
-                log.close();
-            }
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
     }
 }

@@ -33,6 +33,10 @@ final class SpecOverrides {
     Long seed;
     Integer batchSize;
     List<String> sets = new ArrayList<>();
+    /** Kinds a command configures itself besides the pipeline's (e.g. {@code operator}, {@code method}). */
+    Set<String> extraKinds = Set.of();
+    /** After {@link #apply}: the {@code --set} entries of the {@link #extraKinds}, kind → key → value. */
+    final Map<String, Map<String, String>> extra = new LinkedHashMap<>();
 
     PipelineSpec apply(PipelineSpec base) {
         PipelineSpec s = base;
@@ -62,9 +66,16 @@ final class SpecOverrides {
         if (batchSize != null) {
             s = s.withBatchSize(batchSize);
         }
-        Map<String, Map<String, String>> byKind = parseSets(sets);
+        Set<String> kinds = new java.util.HashSet<>(SET_KINDS);
+        kinds.addAll(extraKinds);
+        Map<String, Map<String, String>> byKind = parseSets(sets, kinds);
+        extra.clear();
         for (Map.Entry<String, Map<String, String>> e : byKind.entrySet()) {
-            s = applySet(s, e.getKey(), e.getValue());
+            if (extraKinds.contains(e.getKey())) {
+                extra.put(e.getKey(), e.getValue());
+            } else {
+                s = applySet(s, e.getKey(), e.getValue());
+            }
         }
         return s;
     }
@@ -80,6 +91,11 @@ final class SpecOverrides {
     }
 
     static Map<String, Map<String, String>> parseSets(List<String> sets) {
+        return parseSets(sets, SET_KINDS);
+    }
+
+    /** The {@code --set kind.key=value} entries by kind; a kind outside {@code kinds} is an error. */
+    static Map<String, Map<String, String>> parseSets(List<String> sets, Set<String> kinds) {
         Map<String, Map<String, String>> byKind = new LinkedHashMap<>();
         for (String raw : sets) {
             int eq = raw.indexOf('=');
@@ -90,9 +106,9 @@ final class SpecOverrides {
             String kind = raw.substring(0, dot);
             String key = raw.substring(dot + 1, eq);
             String value = raw.substring(eq + 1);
-            if (!SET_KINDS.contains(kind)) {
+            if (!kinds.contains(kind)) {
                 throw new ConfigException("invalid --set '" + raw + "': unknown kind '" + kind + "'; kinds: "
-                        + String.join(", ", new TreeMap<>(toMap(SET_KINDS)).keySet()));
+                        + String.join(", ", new TreeMap<>(toMap(kinds)).keySet()));
             }
             byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(key, value);
         }

@@ -7,6 +7,10 @@ import org.score4j.api.ConfigException;
 import org.score4j.api.Score4jException;
 import org.score4j.api.UnknownPluginException;
 import org.score4j.api.guidance.Guidance;
+import org.score4j.api.guidance.StateCorrection;
+import org.score4j.api.inverse.InverseMethod;
+import org.score4j.api.inverse.MeasurementOperator;
+import org.score4j.api.inverse.Operator;
 import org.score4j.api.model.ScoreModel;
 import org.score4j.api.model.TrainableScoreModel;
 import org.score4j.api.pipeline.PipelineSpec;
@@ -53,6 +57,21 @@ public final class PipelineAssembler {
      * @throws ConfigException (or UnknownPluginException) naming what is wrong
      */
     public Pipeline assemble(PipelineSpec spec) {
+        return assemble(spec, null);
+    }
+
+    /**
+     * Assembles {@code spec} to sample the posterior of an inverse problem: the operator is bound to the model's
+     * sample shape and the method's guidance is applied after the pipeline's guidances. A method whose guidance
+     * corrects the sample ({@link StateCorrection}, e.g. {@code projection}) needs a predictor–corrector solver.
+     *
+     * @param inverse the operator and method, or {@code null} for plain sampling
+     * @throws ConfigException (or UnknownPluginException) naming what is wrong
+     */
+    public Pipeline assemble(PipelineSpec spec, InverseSpec inverse) {
+        Configured<Operator> operator = inverse == null ? null : operator(inverse.operator());
+        Configured<InverseMethod> method = inverse == null ? null
+                : create("method", registries.methods(), inverse.method());
         Configured<Sde> sde = create("sde", registries.sdes(), spec.sde());
         Configured<Solver> solver = create("solver", registries.solvers(), spec.solver());
         SolverFactory solverFactory = registries.solvers().get(spec.solver().name());
@@ -81,6 +100,7 @@ public final class PipelineAssembler {
         Configured<TimeSchedule> schedule = create("schedule", registries.schedules(), scheduleRef);
         List<Configured<Guidance>> guidances = new ArrayList<>();
         Configured<ScoreModel> model = null;
+        Configured<Guidance> methodGuidance = null;
         try {
             for (PluginRef g : spec.guidances()) {
                 guidances.add(create("guidance", registries.guidances(), g));
@@ -90,6 +110,28 @@ public final class PipelineAssembler {
                 throw new ConfigException("model '" + model.name() + "' has no trained weights; train it with "
                         + "score4j train and sample with --checkpoint DIR (or --set model.checkpoint=DIR)");
             }
+            Pipeline.Inverse inv = null;
+            if (inverse != null) {
+                MeasurementOperator bound = operator.instance().bind(model.instance().sampleShape());
+                Guidance g = method.instance().guidance(bound);
+                if (g == null) {
+                    throw new ConfigException("method '" + method.name() + "' created no guidance");
+                }
+                inv = new Pipeline.Inverse(operator, bound, method, g);
+                methodGuidance = new Configured<>(method.name(), method.config(), g);
+            }
+            List<Configured<Guidance>> all = new ArrayList<>(guidances);
+            if (methodGuidance != null) {
+                all.add(methodGuidance);
+            }
+            for (Configured<Guidance> g : all) {
+                if (g.instance() instanceof StateCorrection && !solverFactory.usesPredictorCorrector()) {
+                    String who = (g == methodGuidance ? "method '" : "guidance '") + g.name() + "'";
+                    throw new ConfigException(who + " corrects the sample after every predictor and corrector step "
+                            + "and needs a predictor-corrector solver (--solver pc); solver '" + spec.solver().name()
+                            + "' has no such steps");
+                }
+            }
             ScoreModel m = model.instance();
             if (spec.guidances().isEmpty() && !m.hasUnconditionalScore()) {
                 throw new ConfigException("model '" + model.name() + "' has no unconditional score: it was trained "
@@ -97,7 +139,7 @@ public final class PipelineAssembler {
                         + "class with --guidance cfg --set guidance.scale=1 --set guidance.class=C (C in [0, "
                         + (m.numClasses() - 1) + "]), or train with --cond-dropout P > 0");
             }
-            return new Pipeline(spec, sde, model, solver, predictor, corrector, schedule, guidances);
+            return new Pipeline(spec, sde, model, solver, predictor, corrector, schedule, guidances, inv);
         } catch (RuntimeException e) {
             // a guidance may hold resources (a trained classifier): release what was created
             try {
@@ -105,10 +147,24 @@ public final class PipelineAssembler {
                     model.instance().close();
                 }
             } finally {
-                Pipeline.closeGuidances(guidances);
+                List<Configured<Guidance>> all = new ArrayList<>(guidances);
+                if (methodGuidance != null) {
+                    all.add(methodGuidance);
+                }
+                Pipeline.closeGuidances(all);
             }
             throw e;
         }
+    }
+
+    /**
+     * The operator plugin {@code ref}, configured but not yet bound to a sample shape (for measuring data with
+     * it).
+     *
+     * @throws ConfigException (or UnknownPluginException) naming what is wrong
+     */
+    public Configured<Operator> operator(PluginRef ref) {
+        return create("operator", registries.operators(), ref);
     }
 
     private static <T, F extends PluginFactory<T>> Configured<T> create(String kind, Map<String, F> factories,

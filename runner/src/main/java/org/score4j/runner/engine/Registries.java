@@ -4,7 +4,9 @@ import java.util.Map;
 import org.score4j.api.plugin.CorrectorFactory;
 import org.score4j.api.plugin.DatasetFactory;
 import org.score4j.api.plugin.GuidanceFactory;
+import org.score4j.api.plugin.MethodFactory;
 import org.score4j.api.plugin.ModelFactory;
+import org.score4j.api.plugin.OperatorFactory;
 import org.score4j.api.plugin.PredictorFactory;
 import org.score4j.api.plugin.ScheduleFactory;
 import org.score4j.api.plugin.SdeFactory;
@@ -19,7 +21,9 @@ public record Registries(
         Map<String, SolverFactory> solvers,
         Map<String, ScheduleFactory> schedules,
         Map<String, GuidanceFactory> guidances,
-        Map<String, DatasetFactory> datasets) {
+        Map<String, DatasetFactory> datasets,
+        Map<String, OperatorFactory> operators,
+        Map<String, MethodFactory> methods) {
 
     public Registries {
         sdes = Map.copyOf(sdes);
@@ -30,6 +34,16 @@ public record Registries(
         schedules = Map.copyOf(schedules);
         guidances = Map.copyOf(guidances);
         datasets = Map.copyOf(datasets);
+        operators = Map.copyOf(operators);
+        methods = Map.copyOf(methods);
+    }
+
+    /** Without the inverse-problem kinds (operators, methods). */
+    public Registries(Map<String, SdeFactory> sdes, Map<String, ModelFactory> models,
+            Map<String, PredictorFactory> predictors, Map<String, CorrectorFactory> correctors,
+            Map<String, SolverFactory> solvers, Map<String, ScheduleFactory> schedules,
+            Map<String, GuidanceFactory> guidances, Map<String, DatasetFactory> datasets) {
+        this(sdes, models, predictors, correctors, solvers, schedules, guidances, datasets, Map.of(), Map.of());
     }
 
     /** The sampling kinds only, without data sets (for callers that do not train). */
@@ -37,6 +51,6 @@ public record Registries(
             Map<String, PredictorFactory> predictors, Map<String, CorrectorFactory> correctors,
             Map<String, SolverFactory> solvers, Map<String, ScheduleFactory> schedules,
             Map<String, GuidanceFactory> guidances) {
-        this(sdes, models, predictors, correctors, solvers, schedules, guidances, Map.of());
+        this(sdes, models, predictors, correctors, solvers, schedules, guidances, Map.of(), Map.of(), Map.of());
     }
 }

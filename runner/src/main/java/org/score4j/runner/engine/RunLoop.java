@@ -44,7 +44,25 @@ public final class RunLoop {
      */
     public static SampleResult run(Pipeline pipeline, String runId, Consumer<RunEvent> listener,
             Cancellation cancellation) {
+        return run(pipeline, Conditioning.NONE, runId, listener, cancellation);
+    }
+
+    /**
+     * Samples {@code pipeline.spec().n()} samples conditioned on {@code cond}: shared by every sample, or with
+     * one row per sample (for example the measurements of {@link Pipeline#measurementConditioning}), which each
+     * batch receives sliced to its rows.
+     *
+     * @throws IllegalArgumentException when {@code cond} has per-row parts for another number of samples
+     * @throws RunFailedException after emitting a {@link RunFailed} event, when a plugin throws, the state
+     *     becomes NaN or infinite, or the run is cancelled
+     */
+    public static SampleResult run(Pipeline pipeline, Conditioning cond, String runId, Consumer<RunEvent> listener,
+            Cancellation cancellation) {
         int n = pipeline.spec().n();
+        if (cond.rowCount() != 0 && cond.rowCount() != n) {
+            throw new IllegalArgumentException("the conditioning has " + cond.rowCount() + " rows for " + n
+                    + " samples");
+        }
         int batchSize = Math.min(pipeline.spec().batchSize(), n);
         int batches = (n + batchSize - 1) / batchSize;
         Shape sampleShape = pipeline.model().sampleShape();
@@ -66,7 +84,7 @@ public final class RunLoop {
                 int from = batch * batchSize;
                 int count = Math.min(batchSize, n - from);
                 NoiseSource noise = PerSampleNoise.create(pipeline.spec().seed(), from, count);
-                SamplingContext ctx = base.forBatch(noise, Conditioning.NONE);
+                SamplingContext ctx = base.forBatch(noise, cond.rows(from, from + count));
                 step = 0;
                 try (NDManager batchManager = NDManager.newBaseManager()) {
                     NDArray x = pipeline.sde().priorSample(sampleShape, noise, batchManager);

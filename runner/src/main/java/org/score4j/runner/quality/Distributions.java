@@ -387,7 +387,8 @@ public final class Distributions {
             }
             this.mixture = mixture;
             this.n = truths.get(0).length;
-            int d = mixture.dimension();
+            dimension(truths.get(0), truths.get(0));
+            int d = mixture != null ? mixture.dimension() : truths.get(0)[0].length;
             this.directions = directions(d, PROJECTIONS, DIRECTION_SEED);
             this.sorted = new double[truths.size()][][];
             for (int j = 0; j < sorted.length; j++) {
@@ -397,7 +398,7 @@ public final class Distributions {
                 }
                 dimension(t, t);
                 if (t[0].length != d) {
-                    throw new IllegalArgumentException("true set of dimension " + t[0].length + ", mixture of " + d);
+                    throw new IllegalArgumentException("true set of dimension " + t[0].length + ", expected " + d);
                 }
                 sorted[j] = sortedProjections(t, directions);
             }
@@ -420,9 +421,23 @@ public final class Distributions {
             return new Reference(mixture, truths);
         }
 
-        /** The mixture. */
+        /**
+         * A reference of independent sample sets of one size from a target that is not an isotropic mixture (for
+         * example a posterior with full covariances): it measures distances ({@link #distance}, {@link #noiseFloor})
+         * but has no component statistics ({@link #compare} is refused).
+         */
+        public static Reference ofSamples(List<double[][]> truths) {
+            return new Reference(null, truths);
+        }
+
+        /** The mixture, or {@code null} for a reference {@link #ofSamples of samples only}. */
         public Mixture mixture() {
             return mixture;
+        }
+
+        /** The dimension of the samples. */
+        public int sampleDimension() {
+            return directions[0].length;
         }
 
         /** The size of every true set, and of the generated sets this reference compares. */
@@ -447,9 +462,9 @@ public final class Distributions {
                         + " samples, the true sets " + n);
             }
             dimension(generated, generated);
-            if (generated[0].length != mixture.dimension()) {
+            if (generated[0].length != sampleDimension()) {
                 throw new IllegalArgumentException("generated samples of dimension " + generated[0].length
-                        + ", mixture of " + mixture.dimension());
+                        + ", the reference's " + sampleDimension());
             }
             double[][] g = sortedProjections(generated, directions);
             double sum = 0;
@@ -461,6 +476,10 @@ public final class Distributions {
 
         /** Compares {@code generated} (of {@link #size()} samples) with this reference. */
         public Report compare(double[][] generated) {
+            if (mixture == null) {
+                throw new IllegalStateException("a reference of samples only has no mixture to compare weights and "
+                        + "spreads with; use distance()");
+            }
             double sw = distance(generated);
             int k = mixture.components();
             int d = mixture.dimension();

@@ -9,7 +9,9 @@ import java.util.Map;
 import org.score4j.api.plugin.CorrectorFactory;
 import org.score4j.api.plugin.DatasetFactory;
 import org.score4j.api.plugin.GuidanceFactory;
+import org.score4j.api.plugin.MethodFactory;
 import org.score4j.api.plugin.ModelFactory;
+import org.score4j.api.plugin.OperatorFactory;
 import org.score4j.api.plugin.PluginFactory;
 import org.score4j.api.plugin.PluginKind;
 import org.score4j.api.plugin.PredictorFactory;
@@ -42,6 +44,8 @@ public final class PluginModule extends AbstractModule {
         bindKind(PluginKind.SCHEDULE, ScheduleFactory.class);
         bindKind(PluginKind.GUIDANCE, GuidanceFactory.class);
         bindKind(PluginKind.DATASET, DatasetFactory.class);
+        bindKind(PluginKind.OPERATOR, OperatorFactory.class);
+        bindKind(PluginKind.METHOD, MethodFactory.class);
     }
 
     private <F extends PluginFactory<?>> void bindKind(PluginKind kind, Class<F> type) {
@@ -55,8 +59,10 @@ public final class PluginModule extends AbstractModule {
     Registries registries(Map<String, SdeFactory> sdes, Map<String, ModelFactory> models,
             Map<String, PredictorFactory> predictors, Map<String, CorrectorFactory> correctors,
             Map<String, SolverFactory> solvers, Map<String, ScheduleFactory> schedules,
-            Map<String, GuidanceFactory> guidances, Map<String, DatasetFactory> datasets) {
-        return new Registries(sdes, models, predictors, correctors, solvers, schedules, guidances, datasets);
+            Map<String, GuidanceFactory> guidances, Map<String, DatasetFactory> datasets,
+            Map<String, OperatorFactory> operators, Map<String, MethodFactory> methods) {
+        return new Registries(sdes, models, predictors, correctors, solvers, schedules, guidances, datasets, operators,
+                methods);
     }
 
     @Provides

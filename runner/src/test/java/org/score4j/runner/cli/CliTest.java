@@ -57,7 +57,7 @@ class CliTest {
         }
     }
 
-    private static void assertOneLineError(Result r, int code, String... fragments) {
+    static void assertOneLineError(Result r, int code, String... fragments) {
         assertThat(r.code()).as(r.err()).isEqualTo(code);
         String[] lines = r.err().strip().split("\n");
         assertThat(lines[0]).startsWith("score4j: error: ");

@@ -117,6 +117,28 @@ class MemoryTest {
         }
     }
 
+    @Test
+    void flatForBothInverseMethods() {
+        List<Integer> counts = new ArrayList<>();
+        Registries base = TestPlugins.registries(Map.of());
+        ModelFactory probe = probing(base.models().get("gmm"), counts);
+        PipelineAssembler a = new PipelineAssembler(TestPlugins.registries(Map.of("probe", probe)));
+        PipelineSpec spec = PipelineSpec.defaults().withModel(PluginRef.of("probe")).withSteps(2000).withN(16);
+        for (String method : List.of("projection", "dps")) {
+            counts.clear();
+            try (Pipeline p = a.assemble(spec, new InverseSpec(PluginRef.of("inpaint").with("noise", "0.1"),
+                    PluginRef.of(method)))) {
+                float[] y = {0.5f, -1, 2, 0};
+                RunLoop.run(p, p.measurementConditioning(y, 4, 4), "mem", e -> { }, new Cancellation());
+            }
+            assertThat(counts).as(method).hasSize(4000);
+            java.util.Set<Integer> early = new java.util.TreeSet<>(counts.subList(10, 410));
+            java.util.Set<Integer> late = new java.util.TreeSet<>(counts.subList(counts.size() - 400, counts.size()));
+            assertThat(late).as(method).isEqualTo(early);
+            assertThat(java.util.Collections.max(counts)).as(method).isLessThan(40);
+        }
+    }
+
     /** Resident memory outside the Java heap: RSS minus the committed heap, after a collection. */
     private static long nativeKb() throws IOException {
         System.gc();

@@ -36,7 +36,11 @@ final class TestPlugins {
                 c.factories(org.score4j.api.plugin.PluginKind.SCHEDULE,
                         org.score4j.api.plugin.ScheduleFactory.class),
                 c.factories(org.score4j.api.plugin.PluginKind.GUIDANCE,
-                        org.score4j.api.plugin.GuidanceFactory.class));
+                        org.score4j.api.plugin.GuidanceFactory.class),
+                c.factories(org.score4j.api.plugin.PluginKind.DATASET, org.score4j.api.plugin.DatasetFactory.class),
+                c.factories(org.score4j.api.plugin.PluginKind.OPERATOR,
+                        org.score4j.api.plugin.OperatorFactory.class),
+                c.factories(org.score4j.api.plugin.PluginKind.METHOD, org.score4j.api.plugin.MethodFactory.class));
     }
 
     /**
