@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,27 +18,40 @@ import java.util.List;
 /**
  * A multilayer perceptron on [x, emb(t)]: {@code depth} hidden linear layers of {@code width} units with SiLU
  * activations (x·sigmoid(x); Elfwing et al. 2018, as in score_sde's networks), then a linear layer back to the
- * data dimension d.
+ * data dimension d. Weights start uniform ±1/√fan_in (PyTorch's default for linear layers), biases at zero,
+ * the Fourier frequencies N(0, scale²).
  *
  * <p>Input {@code NDList(x [n, d], t [n])} in float32, output {@code NDList([n, d])}; every operation is called
  * on the inputs or on arrays derived from them, so the whole forward pass lives in the inputs' manager.
  */
-final class MlpNetwork extends AbstractBlock {
+final class MlpNetwork extends AbstractBlock implements ScoreNetwork {
     private static final byte VERSION = 1;
 
     private final int dim;
+    private final double fourierScale;
     private final TimeEmbedding embedding;
     private final List<Linear> hidden = new ArrayList<>();
     private final Linear output;
 
-    MlpNetwork(int dim, int width, int depth, TimeEmbedding embedding) {
+    MlpNetwork(int dim, int width, int depth, TimeEmbedding embedding, double fourierScale) {
         super(VERSION);
         this.dim = dim;
+        this.fourierScale = fourierScale;
         this.embedding = addChildBlock("embedding", embedding);
         for (int i = 0; i < depth; i++) {
             hidden.add(addChildBlock("hidden" + i, Linear.builder().setUnits(width).build()));
         }
         this.output = addChildBlock("output", Linear.builder().setUnits(dim).build());
+    }
+
+    @Override
+    public Initializer initializer(Parameter p, long seed) {
+        if (p.getType() == Parameter.Type.WEIGHT) {
+            return new SeededInit(SeededInit.Kind.FAN_IN_UNIFORM, seed, 1);
+        } else if (p.getType() == Parameter.Type.OTHER) {
+            return new SeededInit(SeededInit.Kind.GAUSSIAN, seed, fourierScale);
+        }
+        return new SeededInit(SeededInit.Kind.ZEROS, seed, 0);
     }
 
     @Override

@@ -1,56 +1,20 @@
 package org.score4j.model.nn;
 
-import ai.djl.MalformedModelException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import org.score4j.api.ConfigException;
-import org.score4j.api.model.Conditioning;
+import java.util.Locale;
 import org.score4j.api.model.Parameterization;
-import org.score4j.api.model.ScoreFunction;
-import org.score4j.api.model.TrainableScoreModel;
-import org.score4j.api.sde.Marginal;
-import org.score4j.api.sde.Sde;
 
 /**
  * A score model computed by an MLP on vectors of dimension d (see {@link MlpNetwork}): the network maps
  * (x_t, t) to an output that {@link Parameterization} turns into the score (Song et al. 2021, §3.3, with the
  * ε-, σ-scaled-score or x̂₀-parameterization).
  *
- * <p>Its parameters live in a manager of its own, created with the model and closed by {@link #close()}. A new
- * model is initialized from seed 0 and is not {@link #trained()}; {@link #loadParameters} makes it trained.
- * A score evaluation runs in a sub-manager of the input's manager and moves only the score out of it, so it
- * leaves nothing behind but its result. Unconditional: a {@link Conditioning} naming a class is refused. Not
- * thread-safe.
+ * <p>Parameters, initialization, saving and loading and the score function are those of every network model
+ * (see {@link NetworkScoreModel}): its own manager released by {@link #close()}, seed 0 at creation, a score
+ * evaluation leaving nothing behind but its result. Unconditional: a conditioning naming a class is refused.
+ * Not thread-safe.
  */
-public final class MlpScoreModel implements TrainableScoreModel {
-    private final int dim;
-    private final int width;
-    private final int depth;
-    private final TimeEmbedding.Kind embedding;
-    private final int embeddingSize;
-    private final double fourierScale;
-    private final Parameterization parameterization;
-    private final NDManager manager;
-    private final MlpNetwork network;
-    private final String description;
-    private boolean trained;
-
+public final class MlpScoreModel extends NetworkScoreModel {
     /**
      * A new, untrained model (parameters from seed 0).
      *
@@ -63,213 +27,9 @@ public final class MlpScoreModel implements TrainableScoreModel {
      */
     MlpScoreModel(int dim, int width, int depth, TimeEmbedding.Kind embedding, int embeddingSize,
             double fourierScale, Parameterization parameterization) {
-        this.dim = dim;
-        this.width = width;
-        this.depth = depth;
-        this.embedding = Objects.requireNonNull(embedding, "embedding");
-        this.embeddingSize = embeddingSize;
-        this.fourierScale = fourierScale;
-        this.parameterization = Objects.requireNonNull(parameterization, "parameterization");
-        this.manager = NDManager.newBaseManager();
-        this.network = new MlpNetwork(dim, width, depth, new TimeEmbedding(embedding, embeddingSize));
-        this.description = "mlp(d=" + dim + ", width=" + width + ", depth=" + depth + ", " + embedding.word()
-                + " embedding " + embeddingSize + ", " + parameterization.name().toLowerCase(java.util.Locale.ROOT)
-                + ")";
-        try {
-            initializeParameters(0);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
-    }
-
-    @Override
-    public Shape sampleShape() {
-        return new Shape(dim);
-    }
-
-    @Override
-    public Block network() {
-        return network;
-    }
-
-    @Override
-    public Parameterization parameterization() {
-        return parameterization;
-    }
-
-    @Override
-    public boolean trained() {
-        return trained;
-    }
-
-    @Override
-    public void initializeParameters(long seed) {
-        ai.djl.nn.ParameterList params = network.getParameters();
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i).getValue();
-            long s = SeededInit.streamSeed(seed, i);
-            SeededInit init;
-            if (p.getType() == Parameter.Type.WEIGHT) {
-                init = new SeededInit(SeededInit.Kind.FAN_IN_UNIFORM, s, 1);
-            } else if (p.getType() == Parameter.Type.OTHER) {
-                init = new SeededInit(SeededInit.Kind.GAUSSIAN, s, fourierScale);
-            } else {
-                init = new SeededInit(SeededInit.Kind.ZEROS, s, 0);
-            }
-            p.setInitializer(init);
-        }
-        if (network.isInitialized()) {
-            network.clear();
-        }
-        network.initialize(manager, DataType.FLOAT32, new Shape(1, dim), new Shape(1));
-        trained = false;
-    }
-
-    @Override
-    public void saveParameters(OutputStream out) throws IOException {
-        DataOutputStream dos = new DataOutputStream(out);
-        network.saveParameters(dos);
-        dos.flush();
-    }
-
-    @Override
-    public void loadParameters(InputStream in) throws IOException {
-        byte[] bytes = in.readAllBytes();
-        // validate on a scratch network first, so that a mismatch leaves this model as it was
-        ai.djl.nn.ParameterList mine = network.getParameters();
-        try (NDManager scratch = manager.newSubManager()) {
-            MlpNetwork probe = new MlpNetwork(dim, width, depth, new TimeEmbedding(embedding, embeddingSize));
-            probe.loadParameters(scratch, new DataInputStream(new ByteArrayInputStream(bytes)));
-            ai.djl.nn.ParameterList theirs = probe.getParameters();
-            if (theirs.size() != mine.size()) {
-                throw new IOException("the parameters are of another network: " + theirs.size()
-                        + " parameters, this one has " + mine.size());
-            }
-            for (int i = 0; i < mine.size(); i++) {
-                Shape a = mine.get(i).getValue().getArray().getShape();
-                Shape b = theirs.get(i).getValue().getArray().getShape();
-                if (!mine.get(i).getKey().equals(theirs.get(i).getKey()) || !a.equals(b)) {
-                    throw new IOException("the parameters are of another network: " + theirs.get(i).getKey() + " "
-                            + b + " where this one has " + mine.get(i).getKey() + " " + a);
-                }
-            }
-        } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException("not the parameters of this network: " + e.getMessage(), e);
-        }
-        for (Pair<String, Parameter> p : mine) {
-            p.getValue().close();
-        }
-        try {
-            network.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (MalformedModelException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-        for (Pair<String, Parameter> p : mine) {
-            Parameter param = p.getValue();
-            param.getArray().setRequiresGradient(param.requiresGradient());
-        }
-        trained = true;
-    }
-
-    @Override
-    public ScoreFunction scoreFunction(Sde sde) {
-        return new Score(Objects.requireNonNull(sde, "sde"));
-    }
-
-    /** Releases the parameters. */
-    @Override
-    public void close() {
-        manager.close();
-    }
-
-    @Override
-    public String toString() {
-        return description + (trained ? "" : ", untrained");
-    }
-
-    /** The score of this network under one SDE. */
-    private final class Score implements ScoreFunction {
-        private final Sde sde;
-
-        Score(Sde sde) {
-            this.sde = sde;
-        }
-
-        @Override
-        public NDArray score(NDArray x, NDArray t, Conditioning cond) {
-            long n = x.getShape().dimension() == 0 ? 0 : x.getShape().get(0);
-            if (t.getShape().dimension() != 1 || t.getShape().get(0) != n) {
-                throw new IllegalArgumentException("times must have shape (" + n + "), got " + t.getShape());
-            }
-            double[] ts;
-            NDArray t64 = t.toType(DataType.FLOAT64, false);
-            try {
-                ts = t64.toDoubleArray();
-            } finally {
-                if (t64 != t) {
-                    t64.close();
-                }
-            }
-            return compute(x, ts, cond);
-        }
-
-        @Override
-        public NDArray score(NDArray x, double t, Conditioning cond) {
-            return compute(x, new double[] {t}, cond);
-        }
-
-        /** {@code ts} holds one time per row, or a single time shared by all rows. */
-        private NDArray compute(NDArray x, double[] ts, Conditioning cond) {
-            if (!cond.isUnconditional()) {
-                throw new ConfigException("model mlp is unconditional; it takes no class label (got " + cond + ")");
-            }
-            Shape shape = x.getShape();
-            if (shape.dimension() < 1 || shape.size() != shape.get(0) * dim) {
-                throw new IllegalArgumentException("mlp model expects samples of shape (" + dim + "), got batch "
-                        + shape);
-            }
-            int n = Math.toIntExact(shape.get(0));
-            NDManager caller = x.getManager();
-            try (NDManager sub = caller.newSubManager()) {
-                NDArray xin = x.getDataType() == DataType.FLOAT32 ? x.reshape(n, dim)
-                        : x.toType(DataType.FLOAT32, true);
-                xin.attach(sub);
-                if (xin.getShape().dimension() != 2) {
-                    xin = xin.reshape(n, dim);
-                }
-                float[] times = new float[n];
-                for (int i = 0; i < n; i++) {
-                    times[i] = (float) (ts.length == 1 ? ts[0] : ts[i]);
-                }
-                NDArray tin = sub.create(times);
-                NDArray out = network.forward(new ParameterStore(sub, false), new NDList(xin, tin), false)
-                        .singletonOrThrow();
-                NDArray score;
-                if (ts.length == 1) {
-                    score = parameterization.toScore(out, xin, sde.marginal(ts[0]));
-                } else {
-                    float[] m = new float[n];
-                    float[] s = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        Marginal mg = sde.marginal(ts[i]);
-                        m[i] = (float) mg.mean();
-                        s[i] = (float) mg.std();
-                    }
-                    score = parameterization.toScore(out, xin, sub.create(m), sub.create(s));
-                }
-                NDArray result = score.reshape(shape);
-                if (x.getDataType() != DataType.FLOAT32) {
-                    result = result.toType(x.getDataType(), false);
-                }
-                result.attach(caller);
-                return result;
-            }
-        }
-
-        @Override
-        public String toString() {
-            return description + " score under " + sde;
-        }
+        super(MlpModelFactory.NAME, new Shape(dim), 0, parameterization,
+                () -> new MlpNetwork(dim, width, depth, new TimeEmbedding(embedding, embeddingSize), fourierScale),
+                "mlp(d=" + dim + ", width=" + width + ", depth=" + depth + ", " + embedding.word() + " embedding "
+                        + embeddingSize + ", " + parameterization.name().toLowerCase(Locale.ROOT) + ")");
     }
 }
