@@ -57,9 +57,10 @@ final class AttentionBlock extends AbstractBlock {
         NDArray q = parts.get(0).mul(1 / Math.sqrt(channels));
         NDArray k = parts.get(1);
         NDArray v = parts.get(2);
-        // weights[i, j] = softmax_j(q_i · k_j); out[:, i] = Σ_j weights[i, j] v[:, j]
-        NDArray weights = q.transpose(0, 2, 1).batchMatMul(k).softmax(2);
-        NDArray attended = v.batchMatMul(weights.transpose(0, 2, 1)).reshape(shape);
+        // weights[i, j] = softmax_j(q_i · k_j); out[:, i] = Σ_j weights[i, j] v[:, j]. matMul, not batchMatMul:
+        // the engine's batched product on these transposed views gave results that varied from run to run
+        NDArray weights = q.transpose(0, 2, 1).matMul(k).softmax(2);
+        NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(shape);
         NDArray out = proj.forward(ps, new NDList(attended), training, params).singletonOrThrow();
         return new NDList(x.add(out).muli(SKIP_RESCALE));
     }
