@@ -32,7 +32,7 @@ class ModelPluginTest {
         Score4jPlugin plugin = plugins.get(0);
         assertThat(plugin.apiMajor()).isEqualTo(ApiVersion.MAJOR);
         assertThat(plugin.sdes()).isEmpty();
-        assertThat(plugin.models()).extracting(ModelFactory::name).containsExactly("gmm", "mlp");
+        assertThat(plugin.models()).extracting(ModelFactory::name).containsExactly("gmm", "mlp", "unet");
         assertThat(plugin.datasets()).extracting(f -> f.name()).containsExactly("npy", "gmm-samples", "mnist",
                 "fashion-mnist");
         return plugin.models().get(0);

@@ -23,8 +23,10 @@ final class SeededInit implements Initializer {
         FAN_IN_UNIFORM,
         /** N(0, scale²) (random Fourier features). */
         GAUSSIAN,
-        /** All zeros (biases). */
-        ZEROS
+        /** All zeros (biases, and the layers a network starts at zero). */
+        ZEROS,
+        /** All ones (the scales of normalization layers). */
+        ONES
     }
 
     private final Kind kind;
@@ -63,6 +65,9 @@ final class SeededInit implements Initializer {
                 for (int i = 0; i < size; i++) {
                     v[i] = (float) (r.nextGaussian() * scale);
                 }
+                break;
+            case ONES:
+                java.util.Arrays.fill(v, 1f);
                 break;
             default:
                 break;

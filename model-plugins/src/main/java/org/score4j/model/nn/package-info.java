@@ -1,7 +1,9 @@
 /**
- * Trainable networks on DJL: the {@code mlp} score model ({@link org.score4j.model.nn.MlpModelFactory}) for
- * vector data, its time embeddings, seeded parameter initialization and the reading of training checkpoints;
- * and the classifiers ({@link org.score4j.model.nn.Classifier}, {@link org.score4j.model.nn.ClassifierArchitecture},
+ * Trainable networks on DJL: the score models {@code mlp} ({@link org.score4j.model.nn.MlpModelFactory}) for
+ * vector data and {@code unet} ({@link org.score4j.model.nn.UNetModelFactory}) for images, which share their
+ * parameters' seeded initialization, saving and loading, the reading of training checkpoints and the score
+ * function; their layers (time embeddings, group normalization, residual and attention blocks); and the
+ * classifiers ({@link org.score4j.model.nn.Classifier}, {@link org.score4j.model.nn.ClassifierArchitecture},
  * {@link org.score4j.model.nn.ClassifierCheckpoint}) used by {@code score4j evaluate} (clean) and by classifier
  * guidance (noisy, time-conditioned, written by {@code score4j train-classifier}).
  */

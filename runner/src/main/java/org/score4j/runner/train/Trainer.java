@@ -386,8 +386,13 @@ public final class Trainer {
             Shape d = data.instance().sampleShape();
             Shape m = model.sampleShape();
             if (!d.equals(m)) {
-                String hint = d.dimension() == 1 && registries.models().get(modelRef.name()).configKeys()
-                        .containsKey("dim") ? "; set model.dim=" + d.get(0) : "";
+                Map<String, ConfigKey> keys = registries.models().get(modelRef.name()).configKeys();
+                String hint = "";
+                if (d.dimension() == 1 && keys.containsKey("dim")) {
+                    hint = "; set model.dim=" + d.get(0);
+                } else if (d.dimension() == 3 && keys.containsKey("channels")) {
+                    hint = "; set model.channels=" + d.get(0) + "," + d.get(1) + "," + d.get(2);
+                }
                 throw new ConfigException("data '" + data.name() + "' has examples of shape " + d + ", model '"
                         + modelRef.name() + "' expects " + m + hint);
             }

@@ -26,7 +26,7 @@ class TrainingMemoryTest {
     Path dir;
 
     /** The engine's root manager, whose array count covers every manager below it. */
-    private static NDManager root() {
+    static NDManager root() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDManager r = m;
             while (r.getParentManager() != null && r.getParentManager() != r) {
@@ -73,7 +73,7 @@ class TrainingMemoryTest {
      * Resident memory outside the Java heap: RSS minus the committed heap, after collections that also let the
      * cleaners of released direct buffers run.
      */
-    private static long nativeKb() throws IOException, InterruptedException {
+    static long nativeKb() throws IOException, InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(200);

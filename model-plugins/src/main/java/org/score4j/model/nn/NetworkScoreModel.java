@@ -1,0 +1,312 @@
+package org.score4j.model.nn;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.score4j.api.ConfigException;
+import org.score4j.api.model.Conditioning;
+import org.score4j.api.model.Parameterization;
+import org.score4j.api.model.ScoreFunction;
+import org.score4j.api.model.TrainableScoreModel;
+import org.score4j.api.sde.Marginal;
+import org.score4j.api.sde.Sde;
+
+/**
+ * What the trainable network score models share: a {@link ScoreNetwork} mapping (x_t, t[, labels]) to an
+ * output that {@link Parameterization} turns into the score (Song et al. 2021, §3.3, with the ε-, σ-scaled-score
+ * or x̂₀-parameterization), its parameters, their seeded initialization, saving and loading, and the score
+ * function.
+ *
+ * <p>The parameters live in a manager of the model's own, created with the model and closed by
+ * {@link #close()}. A new model is initialized from seed 0 and is not {@link #trained()};
+ * {@link #loadParameters} makes it trained, after checking the parameters on a scratch network of the same
+ * architecture, so that parameters of another network leave the model as it was. A score evaluation runs in a
+ * sub-manager of the input's manager and moves only the score out of it, so it leaves nothing behind but its
+ * result.
+ *
+ * <p>Classes: a model with {@link #numClasses()} K &gt; 0 feeds its network {@code NDList(x, t, labels)}, int32
+ * labels in 0..K where K stands for "no class" (an unconditional row of a {@link Conditioning}); a model with
+ * K = 0 feeds {@code NDList(x, t)} and refuses a conditioning that names a class. Not thread-safe.
+ */
+abstract class NetworkScoreModel implements TrainableScoreModel {
+    private final String name;
+    private final Shape sampleShape;
+    private final int numClasses;
+    private final Parameterization parameterization;
+    private final Supplier<? extends ScoreNetwork> architecture;
+    private final NDManager manager;
+    private final ScoreNetwork network;
+    private final String description;
+    private boolean trained;
+
+    /**
+     * A new, untrained model (parameters from seed 0).
+     *
+     * @param name the plugin's name, for messages
+     * @param sampleShape one sample's shape
+     * @param numClasses K, or 0 for an unconditional network
+     * @param architecture builds a fresh, uninitialized network of this model's architecture
+     * @param description a short description (architecture and settings), without "untrained"
+     */
+    NetworkScoreModel(String name, Shape sampleShape, int numClasses, Parameterization parameterization,
+            Supplier<? extends ScoreNetwork> architecture, String description) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.sampleShape = Objects.requireNonNull(sampleShape, "sampleShape");
+        this.numClasses = numClasses;
+        this.parameterization = Objects.requireNonNull(parameterization, "parameterization");
+        this.architecture = Objects.requireNonNull(architecture, "architecture");
+        this.description = Objects.requireNonNull(description, "description");
+        this.manager = NDManager.newBaseManager();
+        try {
+            this.network = architecture.get();
+            initializeParameters(0);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public final Shape sampleShape() {
+        return sampleShape;
+    }
+
+    @Override
+    public final int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public final Block network() {
+        return network;
+    }
+
+    @Override
+    public final Parameterization parameterization() {
+        return parameterization;
+    }
+
+    @Override
+    public final boolean trained() {
+        return trained;
+    }
+
+    /** The shapes the network is initialized with: a batch of one. */
+    private Shape[] inputShapes() {
+        Shape x = new Shape(1).addAll(sampleShape);
+        return numClasses > 0 ? new Shape[] {x, new Shape(1), new Shape(1)} : new Shape[] {x, new Shape(1)};
+    }
+
+    @Override
+    public final void initializeParameters(long seed) {
+        ParameterList params = network.getParameters();
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i).getValue();
+            p.setInitializer(network.initializer(p, SeededInit.streamSeed(seed, i)));
+        }
+        if (network.isInitialized()) {
+            network.clear();
+        }
+        network.initialize(manager, DataType.FLOAT32, inputShapes());
+        trained = false;
+    }
+
+    /** The number of parameters (values). */
+    public final long parameterCount() {
+        long count = 0;
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            count += p.getValue().getArray().size();
+        }
+        return count;
+    }
+
+    @Override
+    public final void saveParameters(OutputStream out) throws IOException {
+        DataOutputStream dos = new DataOutputStream(out);
+        network.saveParameters(dos);
+        dos.flush();
+    }
+
+    @Override
+    public final void loadParameters(InputStream in) throws IOException {
+        byte[] bytes = in.readAllBytes();
+        // validate on a scratch network first, so that a mismatch leaves this model as it was
+        ParameterList mine = network.getParameters();
+        try (NDManager scratch = manager.newSubManager()) {
+            ScoreNetwork probe = architecture.get();
+            probe.loadParameters(scratch, new DataInputStream(new ByteArrayInputStream(bytes)));
+            ParameterList theirs = probe.getParameters();
+            if (theirs.size() != mine.size()) {
+                throw new IOException("the parameters are of another network: " + theirs.size()
+                        + " parameters, this one has " + mine.size());
+            }
+            for (int i = 0; i < mine.size(); i++) {
+                Shape a = mine.get(i).getValue().getArray().getShape();
+                Shape b = theirs.get(i).getValue().getArray().getShape();
+                if (!mine.get(i).getKey().equals(theirs.get(i).getKey()) || !a.equals(b)) {
+                    throw new IOException("the parameters are of another network: " + theirs.get(i).getKey() + " "
+                            + b + " where this one has " + mine.get(i).getKey() + " " + a);
+                }
+            }
+        } catch (MalformedModelException | RuntimeException e) {
+            throw new IOException("not the parameters of this network: " + e.getMessage(), e);
+        }
+        for (Pair<String, Parameter> p : mine) {
+            p.getValue().close();
+        }
+        try {
+            network.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
+        } catch (MalformedModelException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        for (Pair<String, Parameter> p : mine) {
+            Parameter param = p.getValue();
+            param.getArray().setRequiresGradient(param.requiresGradient());
+        }
+        trained = true;
+    }
+
+    @Override
+    public final ScoreFunction scoreFunction(Sde sde) {
+        return new Score(Objects.requireNonNull(sde, "sde"));
+    }
+
+    /** Releases the parameters. */
+    @Override
+    public final void close() {
+        manager.close();
+    }
+
+    @Override
+    public final String toString() {
+        return description + (trained ? "" : ", untrained");
+    }
+
+    /**
+     * The network's labels for {@code n} rows conditioned on {@code cond}: the class, or K for an
+     * unconditional row; {@code null} for an unconditional model.
+     */
+    private int[] labels(Conditioning cond, int n) {
+        if (numClasses == 0) {
+            if (!cond.isUnconditional()) {
+                throw new ConfigException("model " + name + " is unconditional; it takes no class label (got " + cond
+                        + ")");
+            }
+            return null;
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int c;
+            try {
+                c = cond.classOf(i);
+            } catch (ArrayIndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("the conditioning has fewer rows than the batch (" + n + ")", e);
+            }
+            if (c >= numClasses) {
+                throw new ConfigException("class " + c + " is not one of model " + name + "'s classes 0.."
+                        + (numClasses - 1));
+            }
+            labels[i] = c < 0 ? numClasses : c;
+        }
+        return labels;
+    }
+
+    /** The score of this network under one SDE. */
+    private final class Score implements ScoreFunction {
+        private final Sde sde;
+
+        Score(Sde sde) {
+            this.sde = sde;
+        }
+
+        @Override
+        public NDArray score(NDArray x, NDArray t, Conditioning cond) {
+            long n = x.getShape().dimension() == 0 ? 0 : x.getShape().get(0);
+            if (t.getShape().dimension() != 1 || t.getShape().get(0) != n) {
+                throw new IllegalArgumentException("times must have shape (" + n + "), got " + t.getShape());
+            }
+            double[] ts;
+            NDArray t64 = t.toType(DataType.FLOAT64, false);
+            try {
+                ts = t64.toDoubleArray();
+            } finally {
+                if (t64 != t) {
+                    t64.close();
+                }
+            }
+            return compute(x, ts, cond);
+        }
+
+        @Override
+        public NDArray score(NDArray x, double t, Conditioning cond) {
+            return compute(x, new double[] {t}, cond);
+        }
+
+        /** {@code ts} holds one time per row, or a single time shared by all rows. */
+        private NDArray compute(NDArray x, double[] ts, Conditioning cond) {
+            Shape shape = x.getShape();
+            if (shape.dimension() < 1 || shape.size() != shape.get(0) * sampleShape.size()) {
+                throw new IllegalArgumentException(name + " model expects samples of shape " + sampleShape
+                        + ", got batch " + shape);
+            }
+            int n = Math.toIntExact(shape.get(0));
+            int[] labels = labels(cond, n);
+            Shape batch = new Shape(n).addAll(sampleShape);
+            NDManager caller = x.getManager();
+            try (NDManager sub = caller.newSubManager()) {
+                NDArray xin = x.getDataType() == DataType.FLOAT32 ? x.reshape(batch) : x.toType(DataType.FLOAT32, true);
+                xin.attach(sub);
+                if (!xin.getShape().equals(batch)) {
+                    xin = xin.reshape(batch);
+                }
+                float[] times = new float[n];
+                for (int i = 0; i < n; i++) {
+                    times[i] = (float) (ts.length == 1 ? ts[0] : ts[i]);
+                }
+                NDList in = labels == null ? new NDList(xin, sub.create(times))
+                        : new NDList(xin, sub.create(times), sub.create(labels));
+                NDArray out = network.forward(new ParameterStore(sub, false), in, false).singletonOrThrow();
+                NDArray score;
+                if (ts.length == 1) {
+                    score = parameterization.toScore(out, xin, sde.marginal(ts[0]));
+                } else {
+                    float[] m = new float[n];
+                    float[] s = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        Marginal mg = sde.marginal(ts[i]);
+                        m[i] = (float) mg.mean();
+                        s[i] = (float) mg.std();
+                    }
+                    score = parameterization.toScore(out, xin, sub.create(m), sub.create(s));
+                }
+                NDArray result = score.reshape(shape);
+                if (x.getDataType() != DataType.FLOAT32) {
+                    result = result.toType(x.getDataType(), false);
+                }
+                result.attach(caller);
+                return result;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return NetworkScoreModel.this.description + " score under " + sde;
+        }
+    }
+}

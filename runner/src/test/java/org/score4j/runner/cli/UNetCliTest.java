@@ -1,0 +1,71 @@
+package org.score4j.runner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.score4j.runner.cli.CliTest.json;
+import static org.score4j.runner.cli.CliTest.map;
+import static org.score4j.runner.cli.CliTest.run;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.score4j.runner.io.Npy;
+import org.score4j.runner.io.NpyArray;
+import org.score4j.runner.testing.SyntheticImages;
+
+/** {@code score4j train --model unet} on 8×8 byte images, then {@code sample --checkpoint}: images in bytes. */
+class UNetCliTest {
+    @TempDir
+    Path dir;
+
+    private String p(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    @Test
+    void trainAUNetThenSampleImagesFromItsCheckpoint() throws Exception {
+        Path data = dir.resolve("bars.npy");
+        SyntheticImages.write(data, null, SyntheticImages.cycle(300, 3), 12, 2);
+        CliTest.Result t = run("train", "--model", "unet", "--data", "npy", "--set", "data.path=" + data, "--set",
+                "data.scale=bytes", "--set", "model.channels=1,8,8", "--set", "model.base_channels=8", "--set",
+                "model.channel_mult=1,2", "--set", "model.attention_resolutions=4", "--set", "model.groups=4",
+                "--iterations", "60", "--batch", "16", "--lr", "2e-3", "--out", p("run"), "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("trained to iteration 60");
+        Map<String, Object> manifest = json(dir.resolve("run/checkpoint-00000060/manifest.json"));
+        assertThat(map(manifest.get("model")).get("name")).isEqualTo("unet");
+        assertThat(map(manifest.get("data")).get("sample_shape")).isEqualTo(List.of(1, 8, 8));
+
+        CliTest.Result s = run("sample", "--checkpoint", p("run"), "--solver", "ode", "--set", "solver.method=heun",
+                "--steps", "10", "--n", "6", "--out", p("s.npy"), "--png", p("s.png"), "--no-progress");
+        assertThat(s.code()).as(s.err()).isZero();
+        assertThat(s.out()).contains("images in the data's units [0, 255]");
+        NpyArray a = Npy.read(dir.resolve("s.npy"));
+        assertThat(a.shape()).containsExactly(6, 1, 8, 8);
+        float[] v = a.asFloats();
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (float x : v) {
+            assertThat(x).isBetween(0f, 255f);
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        assertThat(max - min).as("samples are not constant").isGreaterThan(50f);
+        assertThat(map(json(dir.resolve("s.json")).get("model")).get("name")).isEqualTo("unet");
+        BufferedImage png = ImageIO.read(dir.resolve("s.png").toFile());
+        assertThat(png.getColorModel().getNumComponents()).isEqualTo(1);
+
+        CliTest.Result bad = run("train", "--model", "unet", "--set", "model.groups=5", "--iterations", "5", "--out",
+                p("bad"), "--no-progress");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).startsWith("score4j: error: ").contains("model.groups=5 does not divide")
+                .doesNotContain("\n");
+        assertThat(dir.resolve("bad")).doesNotExist();
+        CliTest.Result untrained = run("sample", "--model", "unet", "--steps", "2", "--out", p("u.npy"));
+        assertThat(untrained.code()).isEqualTo(2);
+        assertThat(untrained.err()).contains("model 'unet' has no trained weights");
+    }
+}
