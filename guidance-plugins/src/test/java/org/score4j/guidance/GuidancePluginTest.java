@@ -81,7 +81,7 @@ class GuidancePluginTest {
         assertThat(List.copyOf(CLASSIFIER.configKeys().keySet())).containsExactly("scale", "class", "classifier");
         for (PluginKind kind : PluginKind.values()) {
             for (var f : kind.factoriesOf(plugin)) {
-                assertThat(kind).isEqualTo(PluginKind.GUIDANCE);
+                assertThat(kind).isIn(PluginKind.GUIDANCE, PluginKind.OPERATOR, PluginKind.METHOD);
                 assertThat(f.name()).matches("[a-z][a-z0-9-]*");
                 assertThat(f.description()).isNotBlank().doesNotContain("\n");
                 f.configKeys().forEach((name, key) -> {
