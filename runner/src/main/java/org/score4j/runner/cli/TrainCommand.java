@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "NAME", description = "Data set (default gmm-samples; also npy, mnist, fashion-mnist: score4j data fetch NAME first).")
     String data;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "Trainable model (default mlp).")
+    @Option(names = "--model", paramLabel = "NAME", description = "Trainable model (default mlp; unet for images).")
     String model;
 
     @Option(names = "--sde", paramLabel = "NAME", description = "Forward SDE (default vp).")

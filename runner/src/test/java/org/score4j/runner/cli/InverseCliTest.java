@@ -175,8 +175,8 @@ class InverseCliTest {
         assertOneLineError(run("inverse", "--operator", "inpaint", "--method", "projection", "--n", "0",
                 "--measurement", y.toString(), "--out", out), 2, "--n", ">= 1");
         assertOneLineError(run("inverse", "--operator", "inpaint", "--method", "projection", "--set",
-                "guidance.scale=2", "--measurement", y.toString(), "--out", out), 2, "unknown kind 'guidance'",
-                "method", "operator");
+                "guidance.scale=2", "--measurement", y.toString(), "--out", out), 2, "--set guidance.scale needs a guidance",
+                "--guidance NAME");
         assertOneLineError(run("measure", "--operator", "inpaint", "--set", "method.zeta=1", "--data", p("x.npy"),
                 "--out", out), 2, "unknown kind 'method'");
         assertThat(files()).isEqualTo(before);

@@ -79,7 +79,7 @@ class UNetTrainingTest {
     @Test
     void resumeContinuesBitForBit() {
         Trainer t = TrainerTest.SCORE4J.trainer();
-        TrainingSpec s = spec().withModel(tinyUNet().with("dropout", "0.1").with("num_classes", "3"));
+        TrainingSpec s = spec().withModel(tinyUNet().with("dropout", "0.1"));
         TrainingOptions whole = TrainingOptions.defaults().withIterations(16).withCheckpointEvery(8).withKeep(0)
                 .withLogEvery(4);
         TrainingResult a = t.train(s, whole, dir.resolve("whole"), p -> { });
