@@ -11,7 +11,7 @@ public final class ApiVersion {
     /** Incremented on every incompatible change of the SPI. */
     public static final int MAJOR = 1;
     /** Incremented on compatible additions (for example a new plugin kind). */
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
 
     private ApiVersion() {}
 

@@ -106,6 +106,11 @@ public record ClassifierFreeGuidance(double scale, int label, double tMin) imple
 
     /** The guided score function. */
     private static final class Guided implements GuidedScore {
+        @Override
+        public DataType gradientType() {
+            return inner.gradientType();
+        }
+
         private final ScoreFunction inner;
         private final double w;
         private final Conditioning cond;

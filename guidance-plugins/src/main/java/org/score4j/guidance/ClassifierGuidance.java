@@ -1,6 +1,7 @@
 package org.score4j.guidance;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.util.Map;
 import java.util.Objects;
 import org.score4j.api.ConfigException;
@@ -74,6 +75,11 @@ public record ClassifierGuidance(double scale, int label) implements Guidance {
 
     /** The guided score function. */
     private static final class Guided implements GuidedScore {
+        @Override
+        public DataType gradientType() {
+            return inner.gradientType();
+        }
+
         private final ScoreFunction inner;
         private final ScoreFunction model;
         private final double gamma;

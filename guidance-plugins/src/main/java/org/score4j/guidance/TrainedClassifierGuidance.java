@@ -160,6 +160,11 @@ public final class TrainedClassifierGuidance implements Guidance, AutoCloseable 
 
     /** The guided score function. */
     private static final class Guided implements GuidedScore {
+        @Override
+        public DataType gradientType() {
+            return inner.gradientType();
+        }
+
         private final ScoreFunction inner;
         private final Classifier classifier;
         private final double gamma;

@@ -1,6 +1,7 @@
 package org.score4j.api.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * The score ∇ₓ log p_t(x | cond) of the perturbed data distribution: the one thing every solver and every
@@ -31,5 +32,18 @@ public interface ScoreFunction {
         try (NDArray tt = x.getManager().create(times)) {
             return score(x, tt, cond);
         }
+    }
+
+    /**
+     * The floating-point type gradients flow through (API 1.5): a caller that differentiates this score with
+     * autograd (a likelihood's trace, a guidance's gradient) makes its differentiated input of this type.
+     * Casting between floating-point types is not recorded by DJL's PyTorch autograd, so a score that casts its
+     * input (a float32 network given float64 states) cuts the graph; it names the type it computes in here.
+     * {@code null}, the default, means the score computes in its input's type.
+     *
+     * <p>Decorators of another score return their inner score's type.
+     */
+    default DataType gradientType() {
+        return null;
     }
 }

@@ -81,6 +81,11 @@ public record DpsMethod(double zeta) implements InverseMethod {
 
     /** The guided score function. */
     private static final class Guided implements ScoreFunction {
+        @Override
+        public DataType gradientType() {
+            return inner.gradientType();
+        }
+
         private final ScoreFunction inner;
         private final Sde sde;
         private final MeasurementOperator op;
@@ -130,7 +135,8 @@ public record DpsMethod(double zeta) implements InverseMethod {
                     mean[i] = mg.mean();
                     var[i] = mg.variance();
                 }
-                NDArray xin = x.duplicate();
+                DataType type = inner.gradientType() == null ? x.getDataType() : inner.gradientType();
+                NDArray xin = type == x.getDataType() ? x.duplicate() : x.toType(type, true);
                 xin.attach(sub);
                 NDArray s;
                 NDArray grad;
@@ -159,6 +165,9 @@ public record DpsMethod(double zeta) implements InverseMethod {
                 NDArray base = s.stopGradient();
                 NDArray step = grad.mul(weight);
                 NDArray out = base.sub(step);
+                if (out.getDataType() != x.getDataType()) {
+                    out = out.toType(x.getDataType(), false);
+                }
                 out.attach(caller);
                 return out;
             }

@@ -258,6 +258,12 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
             return compute(x, new double[] {t}, cond);
         }
 
+        /** The network computes in float32: a float64 input is cast, which autograd does not follow. */
+        @Override
+        public DataType gradientType() {
+            return DataType.FLOAT32;
+        }
+
         /** {@code ts} holds one time per row, or a single time shared by all rows. */
         private NDArray compute(NDArray x, double[] ts, Conditioning cond) {
             Shape shape = x.getShape();

@@ -183,6 +183,11 @@ public final class RunLoop {
                 counter[0]++;
                 return inner.score(x, t, cond);
             }
+
+            @Override
+            public ai.djl.ndarray.types.DataType gradientType() {
+                return inner.gradientType();
+            }
         };
     }
 }

@@ -58,6 +58,28 @@ class UNetCliTest {
         BufferedImage png = ImageIO.read(dir.resolve("s.png").toFile());
         assertThat(png.getColorModel().getNumComponents()).isEqualTo(1);
 
+        // the likelihood's trace differentiates the float32 network from float64 states: the exact trace and
+        // many Hutchinson probes agree within the probes' standard error
+        NpyArray bars = Npy.read(data);
+        double[] two = java.util.Arrays.copyOf(bars.asDoubles(), 2 * 64);
+        Path x = dir.resolve("x3.npy");
+        Npy.write(x, two, 2, 1, 8, 8);
+        CliTest.Result exact = run("likelihood", "--checkpoint", p("run"), "--data", x.toString(), "--trace", "exact",
+                "--set", "solver.rtol=1e-3", "--set", "solver.atol=1e-3", "--out", p("exact.npy"));
+        assertThat(exact.code()).as(exact.err()).isZero();
+        CliTest.Result hutch = run("likelihood", "--checkpoint", p("run"), "--data", x.toString(), "--trace",
+                "hutchinson", "--probes", "32", "--seed", "3", "--set", "solver.rtol=1e-3", "--set", "solver.atol=1e-3",
+                "--out", p("hutch.npy"));
+        assertThat(hutch.code()).as(hutch.err()).isZero();
+        assertThat(hutch.out()).contains("bits/dim");
+        double[] e = Npy.read(dir.resolve("exact.npy")).doubles();
+        double[] h = Npy.read(dir.resolve("hutch.npy")).doubles();
+        for (int i = 0; i < 2; i++) {
+            assertThat(Double.isFinite(e[i])).isTrue();
+            assertThat(h[i]).as("row %d: hutchinson %s vs exact %s", i, h[i], e[i])
+                    .isCloseTo(e[i], org.assertj.core.data.Offset.offset(0.02 * Math.abs(e[i]) + 1.0));
+        }
+
         CliTest.Result bad = run("train", "--model", "unet", "--set", "model.groups=5", "--iterations", "5", "--out",
                 p("bad"), "--no-progress");
         assertThat(bad.code()).isEqualTo(2);

@@ -4,6 +4,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.score4j.api.Score4jException;
@@ -40,13 +41,21 @@ final class JacobianForms {
             repeats[0] = blocks;
             NDArray xr = blocks == 1 ? x.duplicate() : x.tile(repeats);
             xr.attach(sub);
+            // autograd does not follow a cast: differentiate in the type the score computes in
+            DataType type = score.gradientType();
+            NDArray w = weights;
+            if (type != null && type != xr.getDataType()) {
+                xr = xr.toType(type, false);
+                w = weights.toType(type, false);
+                w.attach(sub);
+            }
             NDArray s;
             NDArray g;
             try (GradientCollector gc = parent.getEngine().newGradientCollector()) {
                 xr.setRequiresGradient(true);
                 NDArray tt = sub.create(Rows.tile(t, blocks));
                 s = score.score(xr, tt, Rows.tile(cond, n, blocks));
-                NDArray y = s.reshape(flat).mul(weights);
+                NDArray y = s.reshape(flat).mul(w);
                 try {
                     gc.backward(y);
                 } catch (EngineException e) {
@@ -56,10 +65,13 @@ final class JacobianForms {
                 }
             }
             g = xr.getGradient();
-            double[] forms = Rows.doubles(g.reshape(flat).mul(weights).sum(new int[] {1}));
+            double[] forms = Rows.doubles(g.reshape(flat).mul(w).sum(new int[] {1}));
             if (scoreOut != null) {
                 NDArray first = blocks == 1 ? s : s.get(new NDIndex("0:" + n));
                 NDArray detached = first.stopGradient();
+                if (detached.getDataType() != x.getDataType()) {
+                    detached = detached.toType(x.getDataType(), false);
+                }
                 detached.attach(parent);
                 scoreOut[0] = detached;
             }
