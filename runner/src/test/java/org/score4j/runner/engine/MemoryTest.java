@@ -94,9 +94,11 @@ class MemoryTest {
         ModelFactory probe = probing(base.models().get("gmm"), counts);
         PipelineAssembler a = new PipelineAssembler(TestPlugins.registries(Map.of("probe", probe)));
         PipelineSpec spec = PipelineSpec.defaults().withModel(PluginRef.of("probe")).withSteps(10_000).withN(64);
-        // the first long run warms up (allocator caches, compiled code); the second must not grow
-        long[] resident = new long[2];
-        for (int run = 0; run < 2; run++) {
+        // the first long run warms up (allocator caches, compiled code); the later ones must not grow. The
+        // resident size also moves with the JIT's code cache and the allocator's arenas, so one run's growth
+        // is noisy on a busy machine; a leak grows it on every run, so the smaller of two growths is bounded
+        long[] resident = new long[3];
+        for (int run = 0; run < 3; run++) {
             counts.clear();
             try (Pipeline p = a.assemble(spec)) {
                 RunLoop.run(p, "mem", e -> { }, new Cancellation());
@@ -104,8 +106,8 @@ class MemoryTest {
             resident[run] = nativeKb();
         }
         assertThat(counts).hasSize(20_000);
-        System.out.printf("memory: resident outside the heap %d kB after run 1, %d kB after run 2%n",
-                resident[0], resident[1]);
+        System.out.printf("memory: resident outside the heap %d, %d, %d kB after runs 1, 2, 3%n", resident[0],
+                resident[1], resident[2]);
         // arrays alive in every DJL manager at each evaluation: the same
         // few values at the start of the run as at its end
         java.util.Set<Integer> early = new java.util.TreeSet<>(counts.subList(10, 2010));
@@ -113,7 +115,8 @@ class MemoryTest {
         assertThat(late).isEqualTo(early);
         assertThat(java.util.Collections.max(counts)).isLessThan(10);
         if (resident[0] > 0) {
-            assertThat(resident[1] - resident[0]).as("resident growth over 10,000 steps, kB").isLessThan(40_000);
+            long growth = Math.min(resident[1] - resident[0], resident[2] - resident[1]);
+            assertThat(growth).as("the smaller resident growth of two runs of 10,000 steps, kB").isLessThan(40_000);
         }
     }
 
