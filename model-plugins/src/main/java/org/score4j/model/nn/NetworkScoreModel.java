@@ -1,6 +1,5 @@
 package org.score4j.model.nn;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,10 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -145,61 +140,17 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
 
     /** The number of parameters (values). */
     public final long parameterCount() {
-        long count = 0;
-        for (Pair<String, Parameter> p : network.getParameters()) {
-            count += p.getValue().getArray().size();
-        }
-        return count;
+        return NetworkParameters.count(network);
     }
 
     @Override
     public final void saveParameters(OutputStream out) throws IOException {
-        DataOutputStream dos = new DataOutputStream(out);
-        network.saveParameters(dos);
-        dos.flush();
+        NetworkParameters.save(network, out);
     }
 
     @Override
     public final void loadParameters(InputStream in) throws IOException {
-        byte[] bytes = in.readAllBytes();
-        // validate on a scratch network first, so that a mismatch leaves this model as it was
-        ParameterList mine = network.getParameters();
-        try (NDManager scratch = manager.newSubManager()) {
-            ScoreNetwork probe = architecture.get();
-            ByteArrayInputStream stream = new ByteArrayInputStream(bytes);
-            probe.loadParameters(scratch, new DataInputStream(stream));
-            if (stream.available() > 0) {
-                throw new IOException("the parameters are of another network: " + stream.available()
-                        + " bytes are left after this network's parameters");
-            }
-            ParameterList theirs = probe.getParameters();
-            if (theirs.size() != mine.size()) {
-                throw new IOException("the parameters are of another network: " + theirs.size()
-                        + " parameters, this one has " + mine.size());
-            }
-            for (int i = 0; i < mine.size(); i++) {
-                Shape a = mine.get(i).getValue().getArray().getShape();
-                Shape b = theirs.get(i).getValue().getArray().getShape();
-                if (!mine.get(i).getKey().equals(theirs.get(i).getKey()) || !a.equals(b)) {
-                    throw new IOException("the parameters are of another network: " + theirs.get(i).getKey() + " "
-                            + b + " where this one has " + mine.get(i).getKey() + " " + a);
-                }
-            }
-        } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException("not the parameters of this network: " + e.getMessage(), e);
-        }
-        for (Pair<String, Parameter> p : mine) {
-            p.getValue().close();
-        }
-        try {
-            network.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (MalformedModelException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-        for (Pair<String, Parameter> p : mine) {
-            Parameter param = p.getValue();
-            param.getArray().setRequiresGradient(param.requiresGradient());
-        }
+        NetworkParameters.load(network, manager, architecture, in, "network");
         trained = true;
     }
 
