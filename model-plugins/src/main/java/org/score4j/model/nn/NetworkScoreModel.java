@@ -171,7 +171,7 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
     }
 
     /** The error of an unconditional score asked of a model whose null label was never trained. */
-    static String noUnconditionalScore(String name) {
+    private static String noUnconditionalScore(String name) {
         return "model " + name + " has no unconditional score: it was trained without label dropout (--cond-dropout "
                 + "0), so its null label was never trained; name a class (--guidance cfg --set guidance.scale=1 "
                 + "--set guidance.class=C), or train with --cond-dropout P > 0";
