@@ -1,14 +1,11 @@
 package org.score4j.guidance.inverse;
 
-import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.score4j.api.ConfigException;
-import org.score4j.api.Score4jException;
 import org.score4j.api.guidance.Guidance;
 import org.score4j.api.inverse.InverseMethod;
 import org.score4j.api.inverse.MeasurementOperator;
@@ -20,6 +17,7 @@ import org.score4j.api.plugin.MethodFactory;
 import org.score4j.api.plugin.PluginConfig;
 import org.score4j.api.sde.Marginal;
 import org.score4j.api.sde.Sde;
+import org.score4j.model.nn.Autograd;
 
 /**
  * Diffusion posterior sampling (Chung et al. 2023, "Diffusion Posterior Sampling for General Noisy Inverse
@@ -39,7 +37,8 @@ import org.score4j.api.sde.Sde;
  *
  * <p>Works with any differentiable {@link MeasurementOperator} (linear or not) and needs measurement noise
  * σ_y &gt; 0. Key: {@code zeta} (ζ, default 1, in [0, 1000]; 0 samples the prior). Immutable and thread-safe;
- * gradient recording is serialized process-wide, and a guided score cannot itself be differentiated again.
+ * gradient recording is serialized process-wide ({@link Autograd}), and a guided score cannot itself be
+ * differentiated again.
  *
  * @param zeta ζ, the step size of the likelihood term
  */
@@ -48,8 +47,6 @@ public record DpsMethod(double zeta) implements InverseMethod {
     public static final String NAME = "dps";
     /** The largest ζ accepted. */
     public static final double MAX_ZETA = 1000;
-
-    private static final Object GRADIENT_LOCK = new Object();
 
     public DpsMethod {
         if (!(zeta >= 0 && zeta <= MAX_ZETA)) {
@@ -138,31 +135,16 @@ public record DpsMethod(double zeta) implements InverseMethod {
                 DataType type = inner.gradientType() == null ? x.getDataType() : inner.gradientType();
                 NDArray xin = type == x.getDataType() ? x.duplicate() : x.toType(type, true);
                 xin.attach(sub);
-                NDArray s;
-                NDArray grad;
-                synchronized (GRADIENT_LOCK) {
-                    GradientCollector gc;
-                    try {
-                        gc = caller.getEngine().newGradientCollector();
-                    } catch (IllegalStateException e) {
-                        throw new Score4jException("method dps takes a gradient through the model while another "
-                                + "gradient is being recorded (e.g. a likelihood differentiating the guided score); "
-                                + "use method dps for sampling only", e);
-                    }
-                    try (gc) {
-                        xin.setRequiresGradient(true);
-                        s = t == null ? inner.score(xin, times[0], cond) : inner.score(xin, t, cond);
-                        NDArray x0 = denoised(xin, s, mean, var, n, sub);
-                        NDArray r = op.apply(x0).sub(y);
-                        gc.backward(r.square().sum());
-                    } catch (EngineException e) {
-                        throw new Score4jException("method dps needs a model score computed with NDArray operations on "
-                                + "its input (differentiable by autograd); differentiating it failed: "
-                                + String.valueOf(e.getMessage()).replace('\n', ' '), e);
-                    }
-                    grad = xin.getGradient();
-                }
-                NDArray base = s.stopGradient();
+                NDArray[] s = new NDArray[1];
+                NDArray grad = Autograd.gradient(xin, v -> {
+                    s[0] = t == null ? inner.score(v, times[0], cond) : inner.score(v, t, cond);
+                    NDArray r = op.apply(denoised(v, s[0], mean, var, n, sub)).sub(y);
+                    return r.square().sum();
+                }, "method dps takes a gradient through the model while another gradient is being recorded (e.g. a "
+                        + "likelihood differentiating the guided score); use method dps for sampling only",
+                        "method dps needs a model score computed with NDArray operations on its input (differentiable "
+                                + "by autograd); differentiating it failed: ");
+                NDArray base = s[0].stopGradient();
                 NDArray step = grad.mul(weight);
                 NDArray out = base.sub(step);
                 if (out.getDataType() != x.getDataType()) {

@@ -226,6 +226,34 @@ class MethodsTest {
         }
     }
 
+    /**
+     * The likelihood gradient cannot be nested in another recording, and a score autograd cannot differentiate
+     * is a one-line error; both leave gradients usable afterwards.
+     */
+    @Test
+    void dpsRefusesANestedGradientAndAScoreAutogradCannotFollow() {
+        GmmScoreModel model = new GmmScoreModel(new GaussianMixture(new double[] {1}, new double[][] {{0, 0}},
+                new double[] {1}));
+        Guidance g = guidance(new DpsMethod.Factory(), Map.of(), inpaintHalf(2, 0.5));
+        ScoreFunction dps = g.wrap(model.scoreFunction(VP), model, VP);
+        // autograd cannot record an in-place operation on the input it differentiates
+        ScoreFunction opaque = (x, t, c) -> x.muli(-1);
+        ScoreFunction cut = g.wrap(opaque, model, VP);
+        Conditioning cond = Conditioning.NONE.withMeasurements(new float[] {0.3f}, new Shape(1));
+        try (NDManager m = nd.newSubManager()) {
+            NDArray x = m.create(new double[] {0.2, -0.4}, new Shape(1, 2));
+            try (var outer = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                assertThatThrownBy(() -> dps.score(x, 0.5, cond)).isInstanceOf(Score4jException.class)
+                        .hasMessageContaining("method dps takes a gradient through the model while another gradient "
+                                + "is being recorded");
+            }
+            assertThatThrownBy(() -> cut.score(x, 0.5, cond)).isInstanceOf(Score4jException.class)
+                    .hasMessageContaining("method dps needs a model score computed with NDArray operations")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            assertThat(dps.score(x, 0.5, cond).getShape()).isEqualTo(x.getShape());
+        }
+    }
+
     @Test
     void dpsNeedsMeasurementNoise() {
         assertThatThrownBy(() -> guidance(new DpsMethod.Factory(), Map.of(), inpaintHalf(2, 0)))

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
@@ -14,10 +15,16 @@ import ai.djl.util.PairList;
  * of size E, row K being the null (unconditional) label, looked up as one-hot(labels)·table so that the
  * operation is called on the labels and the result belongs to their manager.
  *
+ * <p>The table starts N(0, {@value #INIT_STD}²) ({@link #initializer}), as DiT's label embedding (Peebles &amp;
+ * Xie 2023): the labels start close together, so they do not drown out the time features while the classes are
+ * learned.
+ *
  * <p>Input {@code NDList(labels)} with labels int32 of shape {@code [n]} and values in 0..K; output
  * {@code [n, E]} float32. Not thread-safe in training (as every block).
  */
 final class ClassEmbedding extends AbstractBlock {
+    /** The standard deviation of the initial table. */
+    static final double INIT_STD = 0.02;
     private static final byte VERSION = 1;
 
     private final int numClasses;
@@ -42,6 +49,11 @@ final class ClassEmbedding extends AbstractBlock {
     /** The table of K + 1 rows. */
     Parameter table() {
         return table;
+    }
+
+    /** The table's initializer, N(0, {@value #INIT_STD}²) from a stream seeded with {@code seed}. */
+    static Initializer initializer(long seed) {
+        return new SeededInit(SeededInit.Kind.GAUSSIAN, seed, INIT_STD);
     }
 
     @Override

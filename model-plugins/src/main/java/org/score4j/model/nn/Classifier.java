@@ -1,7 +1,5 @@
 package org.score4j.model.nn;
 
-import ai.djl.MalformedModelException;
-import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,12 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,9 +34,6 @@ import org.score4j.api.Score4jException;
  * threads (gradient recording is serialized, see there).
  */
 public final class Classifier implements AutoCloseable {
-    /** Serializes gradient recording, which the engine allows for one collector at a time per process. */
-    private static final Object GRADIENT_LOCK = new Object();
-
     private final ClassifierArchitecture arch;
     private final NDManager manager;
     private final ClassifierNetwork network;
@@ -73,11 +63,7 @@ public final class Classifier implements AutoCloseable {
 
     /** The number of parameters (values). */
     public long parameterCount() {
-        long count = 0;
-        for (Pair<String, Parameter> p : network.getParameters()) {
-            count += p.getValue().getArray().size();
-        }
-        return count;
+        return NetworkParameters.count(network);
     }
 
     /** Replaces every parameter with fresh values from streams seeded with {@code seed} and its position. */
@@ -145,7 +131,8 @@ public final class Classifier implements AutoCloseable {
      * <p>The result has the shape and data type of {@code x} and belongs to its manager; everything else is
      * freed. The engine records gradients for one collector at a time per process: calls are serialized, and
      * a call made while another collector is recording (for example while a likelihood differentiates the
-     * guided score) fails with a {@link Score4jException} — the gradient cannot be nested in another.
+     * guided score) fails with a {@link Score4jException} — the gradient cannot be nested in another
+     * (see {@link Autograd}).
      *
      * @param x the batch, shape {@code [n, ...sampleShape]}, any floating type
      * @param times one time per row (length n), or a single time shared by all rows
@@ -175,40 +162,27 @@ public final class Classifier implements AutoCloseable {
                 }
                 xin = xin.reshape(batch);
             }
-            NDArray tin = null;
+            NDArray tin;
             if (arch.timeConditioned()) {
                 float[] tf = new float[n];
                 for (int i = 0; i < n; i++) {
                     tf[i] = (float) (times.length == 1 ? times[0] : times[i]);
                 }
                 tin = sub.create(tf);
+            } else {
+                tin = null;
             }
             float[] oneHot = new float[n * arch.classes()];
             for (int i = 0; i < n; i++) {
                 oneHot[i * arch.classes() + label] = 1;
             }
             NDArray mask = sub.create(oneHot, new Shape(n, arch.classes()));
-            NDArray grad;
-            synchronized (GRADIENT_LOCK) {
-                GradientCollector gc;
-                try {
-                    gc = caller.getEngine().newGradientCollector();
-                } catch (IllegalStateException e) {
-                    throw new Score4jException("a trained classifier's gradient cannot be taken while another "
-                            + "gradient is being recorded (e.g. a likelihood differentiating the guided score); "
-                            + "use classifier guidance with a trained classifier for sampling only", e);
-                }
-                try (gc) {
-                    xin.setRequiresGradient(true);
-                    NDArray logits = forward(new ParameterStore(sub, false), xin, tin, false).get(0);
-                    NDArray objective = logits.logSoftmax(1).mul(mask).sum();
-                    gc.backward(objective);
-                } catch (EngineException e) {
-                    throw new Score4jException("differentiating the classifier failed: "
-                            + String.valueOf(e.getMessage()).replace('\n', ' '), e);
-                }
-                grad = xin.getGradient();
-            }
+            NDArray grad = Autograd.gradient(xin,
+                    v -> forward(new ParameterStore(sub, false), v, tin, false).get(0).logSoftmax(1).mul(mask).sum(),
+                    "a trained classifier's gradient cannot be taken while another gradient is being recorded (e.g. "
+                            + "a likelihood differentiating the guided score); use classifier guidance with a trained "
+                            + "classifier for sampling only",
+                    "differentiating the classifier failed: ");
             NDArray out = grad.reshape(shape);
             out = x.getDataType() == DataType.FLOAT32 ? out.duplicate() : out.toType(x.getDataType(), true);
             out.attach(caller);
@@ -218,9 +192,7 @@ public final class Classifier implements AutoCloseable {
 
     /** Writes the parameters in DJL's parameter format; does not close {@code out}. */
     public void saveParameters(OutputStream out) throws IOException {
-        DataOutputStream dos = new DataOutputStream(out);
-        network.saveParameters(dos);
-        dos.flush();
+        NetworkParameters.save(network, out);
     }
 
     /**
@@ -230,39 +202,7 @@ public final class Classifier implements AutoCloseable {
      *     parameters are then left as they were
      */
     public void loadParameters(InputStream in) throws IOException {
-        byte[] bytes = in.readAllBytes();
-        ParameterList mine = network.getParameters();
-        try (NDManager scratch = manager.newSubManager()) {
-            ClassifierNetwork probe = new ClassifierNetwork(arch);
-            probe.loadParameters(scratch, new DataInputStream(new ByteArrayInputStream(bytes)));
-            ParameterList theirs = probe.getParameters();
-            if (theirs.size() != mine.size()) {
-                throw new IOException("the parameters are of another network: " + theirs.size()
-                        + " parameters, this one has " + mine.size());
-            }
-            for (int i = 0; i < mine.size(); i++) {
-                Shape a = mine.get(i).getValue().getArray().getShape();
-                Shape b = theirs.get(i).getValue().getArray().getShape();
-                if (!mine.get(i).getKey().equals(theirs.get(i).getKey()) || !a.equals(b)) {
-                    throw new IOException("the parameters are of another network: " + theirs.get(i).getKey() + " "
-                            + b + " where this one has " + mine.get(i).getKey() + " " + a);
-                }
-            }
-        } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException("not the parameters of this classifier: " + e.getMessage(), e);
-        }
-        for (Pair<String, Parameter> p : mine) {
-            p.getValue().close();
-        }
-        try {
-            network.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (MalformedModelException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-        for (Pair<String, Parameter> p : mine) {
-            Parameter param = p.getValue();
-            param.getArray().setRequiresGradient(param.requiresGradient());
-        }
+        NetworkParameters.load(network, manager, () -> new ClassifierNetwork(arch), in, "classifier");
     }
 
     /** Releases the parameters. */

@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,22 +25,28 @@ import java.util.List;
  * output {@code NDList([n, d])}. Every operation is called on the inputs or on arrays derived from them, so the
  * whole forward pass lives in the inputs' manager. The class embedding is the last child, so a network with
  * K = 0 has exactly the parameters (and names) it had before class conditioning existed.
+ *
+ * <p>Initialization ({@link #initializer}): weights uniform ±1/√fan_in (PyTorch's default for linear layers),
+ * biases zero, the Fourier frequencies N(0, scale²), the class table N(0, 0.02²) (see {@link ClassEmbedding}).
  */
-final class MlpNetwork extends AbstractBlock {
+final class MlpNetwork extends AbstractBlock implements ScoreNetwork {
     private static final byte VERSION = 1;
 
     private final int dim;
+    private final double fourierScale;
     private final TimeEmbedding embedding;
     private final List<Linear> hidden = new ArrayList<>();
     private final Linear output;
     private final ClassEmbedding classes;
 
     /**
+     * @param fourierScale the standard deviation of the initial Fourier frequencies (a Fourier embedding)
      * @param numClasses K; 0 for an unconditional network (no labels input)
      */
-    MlpNetwork(int dim, int width, int depth, TimeEmbedding embedding, int numClasses) {
+    MlpNetwork(int dim, int width, int depth, TimeEmbedding embedding, double fourierScale, int numClasses) {
         super(VERSION);
         this.dim = dim;
+        this.fourierScale = fourierScale;
         this.embedding = addChildBlock("embedding", embedding);
         for (int i = 0; i < depth; i++) {
             hidden.add(addChildBlock("hidden" + i, Linear.builder().setUnits(width).build()));
@@ -52,6 +60,21 @@ final class MlpNetwork extends AbstractBlock {
     /** The class embedding, or {@code null} for an unconditional network. */
     ClassEmbedding classEmbedding() {
         return classes;
+    }
+
+    @Override
+    public Initializer initializer(Parameter p, long seed) {
+        if (classes != null && p == classes.table()) {
+            return ClassEmbedding.initializer(seed);
+        }
+        switch (p.getType()) {
+            case WEIGHT:
+                return new SeededInit(SeededInit.Kind.FAN_IN_UNIFORM, seed, 1);
+            case OTHER:
+                return new SeededInit(SeededInit.Kind.GAUSSIAN, seed, fourierScale);
+            default:
+                return new SeededInit(SeededInit.Kind.ZEROS, seed, 0);
+        }
     }
 
     @Override

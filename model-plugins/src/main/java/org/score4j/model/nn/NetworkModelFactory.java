@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.score4j.api.ConfigException;
 import org.score4j.api.model.CheckpointLayout;
 import org.score4j.api.model.Parameterization;
@@ -21,7 +20,8 @@ import org.score4j.api.plugin.PluginConfig;
 /**
  * What the factories of the trainable network models share: the time-embedding, parameterization and
  * {@code checkpoint} keys, and {@link #create} — validate the settings, check a checkpoint's manifest against
- * them and verify its averaged weights, build the model, load the weights and freeze them. A model without
+ * them and verify its averaged weights, build the model (without an unconditional score when the manifest
+ * records training without label dropout), load the weights and freeze them. A model without
  * {@code checkpoint} is an untrained network (initialized from seed 0): a trainer fits it, and the runner
  * refuses to sample from it. Subclasses are stateless and thread-safe.
  */
@@ -63,11 +63,22 @@ abstract class NetworkModelFactory implements ModelFactory {
         return PARAMETERIZATIONS.get(config.getString("parameterization"));
     }
 
+    /** Builds an untrained model of the settings {@link #prepare} checked. */
+    @FunctionalInterface
+    interface Builder {
+        /**
+         * @param nullLabelTrained whether the null label of a class-conditional model was trained: false for the
+         *     weights of a checkpoint trained without label dropout ({@link ScoreModel#hasUnconditionalScore()}
+         *     false), true for a model still to be trained
+         */
+        NetworkScoreModel build(boolean nullLabelTrained);
+    }
+
     /**
      * Checks the settings beyond their declared ranges (throwing one-line {@link ConfigException}s) and
      * returns what builds the untrained model; builds nothing yet.
      */
-    abstract Supplier<? extends NetworkScoreModel> prepare(PluginConfig config);
+    abstract Builder prepare(PluginConfig config);
 
     @Override
     public final ScoreModel create(PluginConfig config) {
@@ -76,7 +87,7 @@ abstract class NetworkModelFactory implements ModelFactory {
             throw new ConfigException("invalid value '" + embeddingDim + "' for model.embedding_dim; expected an "
                     + "even integer >= 2");
         }
-        Supplier<? extends NetworkScoreModel> build = prepare(config);
+        Builder build = prepare(config);
         Optional<Path> checkpoint = config.find(CheckpointLayout.CHECKPOINT_KEY).map(NetworkModelFactory::path);
         CheckpointManifest manifest = null;
         Path weights = null;
@@ -85,7 +96,7 @@ abstract class NetworkModelFactory implements ModelFactory {
             manifest.checkModel(name(), configKeys(), config);
             weights = manifest.verify(CheckpointLayout.EMA_WEIGHTS);
         }
-        NetworkScoreModel model = build.get();
+        NetworkScoreModel model = build.build(manifest == null || manifest.nullLabelTrained());
         if (weights != null) {
             try (InputStream in = Files.newInputStream(weights)) {
                 model.loadParameters(in);

@@ -1,6 +1,5 @@
 package org.score4j.model.nn;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,10 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,13 +36,18 @@ import org.score4j.api.sde.Sde;
  * result.
  *
  * <p>Classes: a model with {@link #numClasses()} K &gt; 0 feeds its network {@code NDList(x, t, labels)}, int32
- * labels in 0..K where K stands for "no class" (an unconditional row of a {@link Conditioning}); a model with
- * K = 0 feeds {@code NDList(x, t)} and refuses a conditioning that names a class. Not thread-safe.
+ * labels in 0..K where K stands for "no class" (an unconditional row of a {@link Conditioning};
+ * {@link Conditioning#labels(int, int)}), and refuses a class {@code >= K}; a model with K = 0 feeds
+ * {@code NDList(x, t)} and refuses a conditioning that names a class. A class-conditional model whose null label
+ * was never trained (a checkpoint trained without label dropout) has no unconditional score
+ * ({@link #hasUnconditionalScore()} false) and refuses unconditional rows with an error naming
+ * {@code --cond-dropout}. Not thread-safe.
  */
 abstract class NetworkScoreModel implements TrainableScoreModel {
     private final String name;
     private final Shape sampleShape;
     private final int numClasses;
+    private final boolean unconditional;
     private final Parameterization parameterization;
     private final Supplier<? extends ScoreNetwork> architecture;
     private final NDManager manager;
@@ -61,14 +61,20 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
      * @param name the plugin's name, for messages
      * @param sampleShape one sample's shape
      * @param numClasses K, or 0 for an unconditional network
+     * @param nullLabelTrained whether the null label K was trained (a checkpoint trained with label dropout, or
+     *     a model still to be trained); ignored when K = 0, whose only score is the unconditional one
      * @param architecture builds a fresh, uninitialized network of this model's architecture
      * @param description a short description (architecture and settings), without "untrained"
      */
-    NetworkScoreModel(String name, Shape sampleShape, int numClasses, Parameterization parameterization,
-            Supplier<? extends ScoreNetwork> architecture, String description) {
+    NetworkScoreModel(String name, Shape sampleShape, int numClasses, boolean nullLabelTrained,
+            Parameterization parameterization, Supplier<? extends ScoreNetwork> architecture, String description) {
         this.name = Objects.requireNonNull(name, "name");
         this.sampleShape = Objects.requireNonNull(sampleShape, "sampleShape");
+        if (numClasses < 0) {
+            throw new IllegalArgumentException("numClasses must be >= 0, got " + numClasses);
+        }
         this.numClasses = numClasses;
+        this.unconditional = numClasses == 0 || nullLabelTrained;
         this.parameterization = Objects.requireNonNull(parameterization, "parameterization");
         this.architecture = Objects.requireNonNull(architecture, "architecture");
         this.description = Objects.requireNonNull(description, "description");
@@ -90,6 +96,11 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
     @Override
     public final int numClasses() {
         return numClasses;
+    }
+
+    @Override
+    public final boolean hasUnconditionalScore() {
+        return unconditional;
     }
 
     @Override
@@ -129,56 +140,17 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
 
     /** The number of parameters (values). */
     public final long parameterCount() {
-        long count = 0;
-        for (Pair<String, Parameter> p : network.getParameters()) {
-            count += p.getValue().getArray().size();
-        }
-        return count;
+        return NetworkParameters.count(network);
     }
 
     @Override
     public final void saveParameters(OutputStream out) throws IOException {
-        DataOutputStream dos = new DataOutputStream(out);
-        network.saveParameters(dos);
-        dos.flush();
+        NetworkParameters.save(network, out);
     }
 
     @Override
     public final void loadParameters(InputStream in) throws IOException {
-        byte[] bytes = in.readAllBytes();
-        // validate on a scratch network first, so that a mismatch leaves this model as it was
-        ParameterList mine = network.getParameters();
-        try (NDManager scratch = manager.newSubManager()) {
-            ScoreNetwork probe = architecture.get();
-            probe.loadParameters(scratch, new DataInputStream(new ByteArrayInputStream(bytes)));
-            ParameterList theirs = probe.getParameters();
-            if (theirs.size() != mine.size()) {
-                throw new IOException("the parameters are of another network: " + theirs.size()
-                        + " parameters, this one has " + mine.size());
-            }
-            for (int i = 0; i < mine.size(); i++) {
-                Shape a = mine.get(i).getValue().getArray().getShape();
-                Shape b = theirs.get(i).getValue().getArray().getShape();
-                if (!mine.get(i).getKey().equals(theirs.get(i).getKey()) || !a.equals(b)) {
-                    throw new IOException("the parameters are of another network: " + theirs.get(i).getKey() + " "
-                            + b + " where this one has " + mine.get(i).getKey() + " " + a);
-                }
-            }
-        } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException("not the parameters of this network: " + e.getMessage(), e);
-        }
-        for (Pair<String, Parameter> p : mine) {
-            p.getValue().close();
-        }
-        try {
-            network.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (MalformedModelException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-        for (Pair<String, Parameter> p : mine) {
-            Parameter param = p.getValue();
-            param.getArray().setRequiresGradient(param.requiresGradient());
-        }
+        NetworkParameters.load(network, manager, architecture, in, "network");
         trained = true;
     }
 
@@ -198,6 +170,13 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
         return description + (trained ? "" : ", untrained");
     }
 
+    /** The error of an unconditional score asked of a model whose null label was never trained. */
+    private static String noUnconditionalScore(String name) {
+        return "model " + name + " has no unconditional score: it was trained without label dropout (--cond-dropout "
+                + "0), so its null label was never trained; name a class (--guidance cfg --set guidance.scale=1 "
+                + "--set guidance.class=C), or train with --cond-dropout P > 0";
+    }
+
     /**
      * The network's labels for {@code n} rows conditioned on {@code cond}: the class, or K for an
      * unconditional row; {@code null} for an unconditional model.
@@ -205,24 +184,27 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
     private int[] labels(Conditioning cond, int n) {
         if (numClasses == 0) {
             if (!cond.isUnconditional()) {
-                throw new ConfigException("model " + name + " is unconditional; it takes no class label (got " + cond
-                        + ")");
+                throw new ConfigException("model " + name + " is unconditional (model.num_classes=0); it takes no "
+                        + "class label (got " + cond + ")");
             }
             return null;
         }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            int c;
-            try {
-                c = cond.classOf(i);
-            } catch (ArrayIndexOutOfBoundsException e) {
-                throw new IllegalArgumentException("the conditioning has fewer rows than the batch (" + n + ")", e);
+        if (cond.maxClass() >= numClasses) {
+            throw new ConfigException("class " + cond.maxClass() + " is not a class of model " + name + "; expected a "
+                    + "class in [0, " + (numClasses - 1) + "] (model.num_classes=" + numClasses + ")");
+        }
+        int[] labels;
+        try {
+            labels = cond.labels(n, numClasses);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " model: " + e.getMessage(), e);
+        }
+        if (!unconditional) {
+            for (int label : labels) {
+                if (label == numClasses) {
+                    throw new ConfigException(noUnconditionalScore(name));
+                }
             }
-            if (c >= numClasses) {
-                throw new ConfigException("class " + c + " is not one of model " + name + "'s classes 0.."
-                        + (numClasses - 1));
-            }
-            labels[i] = c < 0 ? numClasses : c;
         }
         return labels;
     }

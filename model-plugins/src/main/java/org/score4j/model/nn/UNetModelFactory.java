@@ -7,8 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.score4j.api.ConfigException;
+import org.score4j.api.model.Parameterization;
 import org.score4j.api.plugin.ConfigKey;
 import org.score4j.api.plugin.PluginConfig;
 
@@ -35,7 +35,8 @@ import org.score4j.api.plugin.PluginConfig;
  *   <li>{@code parameterization} ({@code epsilon} | {@code score} | {@code x0}): what the network predicts,
  *       converted to a score by {@link org.score4j.api.model.Parameterization};</li>
  *   <li>{@code num_classes} (0): K &gt; 0 makes the network class-conditional: a learned table of K + 1 rows,
- *       row K the null (unconditional) label, added to the time embedding;</li>
+ *       row K the null (unconditional) label, added to the time embedding; a checkpoint trained without label
+ *       dropout ({@code --cond-dropout 0}) has no unconditional score, and unconditional rows are refused;</li>
  *   <li>{@code checkpoint} (path, optional): a checkpoint folder of {@code score4j train} whose averaged
  *       weights the model loads. Its manifest must record this plugin with the same settings.</li>
  * </ul>
@@ -86,10 +87,11 @@ public final class UNetModelFactory extends NetworkModelFactory {
     }
 
     @Override
-    Supplier<UNetScoreModel> prepare(PluginConfig config) {
+    Builder prepare(PluginConfig config) {
         UNetArchitecture arch = architecture(config);
         double fourierScale = config.getDouble("fourier_scale");
-        return () -> new UNetScoreModel(arch, fourierScale, parameterization(config));
+        Parameterization parameterization = parameterization(config);
+        return nullLabelTrained -> new UNetScoreModel(arch, fourierScale, parameterization, nullLabelTrained);
     }
 
     /** The layout the settings describe, or a one-line {@link ConfigException} naming the offending key. */

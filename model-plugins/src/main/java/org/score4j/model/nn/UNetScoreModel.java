@@ -9,7 +9,9 @@ import org.score4j.api.model.Parameterization;
  *
  * <p>Parameters, initialization, saving and loading and the score function are those of every network model
  * (see {@link NetworkScoreModel}). With K = {@link #numClasses()} &gt; 0 the score of a conditioning naming
- * class c feeds the network label c, and an unconditional row the null label K. Not thread-safe.
+ * class c feeds the network label c, and an unconditional row the null label K; a class {@code >= K} is refused,
+ * and so is an unconditional row when the null label was never trained ({@link #hasUnconditionalScore()} false,
+ * as a checkpoint trained without label dropout records). Not thread-safe.
  */
 public final class UNetScoreModel extends NetworkScoreModel {
     private final UNetArchitecture arch;
@@ -18,9 +20,11 @@ public final class UNetScoreModel extends NetworkScoreModel {
      * A new, untrained model (parameters from seed 0).
      *
      * @param fourierScale the standard deviation of the Fourier frequencies (embedding {@code fourier})
+     * @param nullLabelTrained whether the null label was trained (ignored without classes)
      */
-    UNetScoreModel(UNetArchitecture arch, double fourierScale, Parameterization parameterization) {
-        super(UNetModelFactory.NAME, arch.sampleShape(), arch.numClasses(), parameterization,
+    UNetScoreModel(UNetArchitecture arch, double fourierScale, Parameterization parameterization,
+            boolean nullLabelTrained) {
+        super(UNetModelFactory.NAME, arch.sampleShape(), arch.numClasses(), nullLabelTrained, parameterization,
                 () -> new UNetNetwork(arch, fourierScale),
                 arch.describe(parameterization.name().toLowerCase(Locale.ROOT)));
         this.arch = arch;

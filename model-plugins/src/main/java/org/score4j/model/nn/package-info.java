@@ -5,6 +5,8 @@
  * function; their layers (time embeddings, group normalization, residual and attention blocks); and the
  * classifiers ({@link org.score4j.model.nn.Classifier}, {@link org.score4j.model.nn.ClassifierArchitecture},
  * {@link org.score4j.model.nn.ClassifierCheckpoint}) used by {@code score4j evaluate} (clean) and by classifier
- * guidance (noisy, time-conditioned, written by {@code score4j train-classifier}).
+ * guidance (noisy, time-conditioned, written by {@code score4j train-classifier}); and
+ * {@link org.score4j.model.nn.Autograd}, the gradient through a network that sampling takes (classifier guidance,
+ * {@code dps}) under one process-wide lock.
  */
 package org.score4j.model.nn;

@@ -96,7 +96,11 @@ class ClassifierTest {
             byte[] before = save(other);
             assertThatThrownBy(() -> other.loadParameters(new ByteArrayInputStream(save(a))))
                     .isInstanceOf(IOException.class).hasMessageContaining("another network");
+            byte[] longer = java.util.Arrays.copyOf(save(a), save(a).length + 2);
+            assertThatThrownBy(() -> b.loadParameters(new ByteArrayInputStream(longer)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("2 bytes are left");
             assertThat(save(other)).isEqualTo(before);
+            assertThat(save(b)).isEqualTo(save(a));
         }
     }
 
@@ -204,6 +208,23 @@ class ClassifierTest {
             }
             assertThatThrownBy(() -> c.gradLogProbability(x, new double[] {0.2}, 2))
                     .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    /** The gradient cannot be nested in another recording (a likelihood differentiating the guided score). */
+    @Test
+    void aGradientNestedInAnotherRecordingIsRefused() {
+        ClassifierArchitecture arch = ClassifierArchitecture.standard(new Shape(4), 2, true);
+        try (Classifier c = new Classifier(arch); NDManager sub = nd.newSubManager()) {
+            c.freeze(true);
+            NDArray x = sub.create(randomValues(8, 3), new Shape(2, 4));
+            try (var outer = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                assertThatThrownBy(() -> c.gradLogProbability(x, new double[] {0.5}, 1))
+                        .isInstanceOf(org.score4j.api.Score4jException.class)
+                        .hasMessageContaining("a trained classifier's gradient cannot be taken while another gradient "
+                                + "is being recorded");
+            }
+            assertThat(c.gradLogProbability(x, new double[] {0.5}, 1).getShape()).isEqualTo(x.getShape());
         }
     }
 }

@@ -68,6 +68,48 @@ class MlpConditionalTest {
     }
 
     /**
+     * Parameter i starts from the stream seeded with (seed, i): weights uniform ±1/√fan_in, biases zero, the Fourier
+     * frequencies N(0, fourier_scale²), the class table N(0, 0.02²).
+     */
+    @Test
+    void eachParameterStartsFromItsSeededDistribution() {
+        try (TrainableScoreModel m = (TrainableScoreModel) F.create(PluginConfig.of("model", F, Map.of("dim", "3",
+                "width", "16", "depth", "2", "num_classes", "4", "fourier_scale", "2.5")));
+                NDManager nd = NDManager.newBaseManager()) {
+            m.initializeParameters(13);
+            var params = m.network().getParameters();
+            int tables = 0;
+            for (int i = 0; i < params.size(); i++) {
+                var p = params.get(i).getValue();
+                String key = params.get(i).getKey();
+                long seed = SeededInit.streamSeed(13, i);
+                SeededInit init;
+                if (key.endsWith("class_embedding_table")) {
+                    init = new SeededInit(SeededInit.Kind.GAUSSIAN, seed, 0.02);
+                    tables++;
+                } else if (key.endsWith("frequencies")) {
+                    init = new SeededInit(SeededInit.Kind.GAUSSIAN, seed, 2.5);
+                } else if (key.endsWith("weight")) {
+                    init = new SeededInit(SeededInit.Kind.FAN_IN_UNIFORM, seed, 1);
+                } else {
+                    assertThat(key).endsWith("bias");
+                    init = new SeededInit(SeededInit.Kind.ZEROS, seed, 0);
+                }
+                NDArray a = p.getArray();
+                assertThat(a.toFloatArray()).as(key)
+                        .containsExactly(init.initialize(nd, a.getShape(), a.getDataType()).toFloatArray());
+            }
+            assertThat(tables).isEqualTo(1);
+            float[] table = params.get(params.size() - 1).getValue().getArray().toFloatArray();
+            double sq = 0;
+            for (float v : table) {
+                sq += v * v;
+            }
+            assertThat(Math.sqrt(sq / table.length)).isBetween(0.015, 0.025);
+        }
+    }
+
+    /**
      * Each row's label comes from the conditioning (the null label K for −1 rows): a batch with per-row classes
      * gives, row by row, the scores of the same rows under one shared class; the label changes the score.
      */

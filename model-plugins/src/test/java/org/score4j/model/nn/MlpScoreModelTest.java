@@ -77,6 +77,9 @@ class MlpScoreModelTest {
                     .isInstanceOf(IOException.class).hasMessageContaining("another network");
             assertThatThrownBy(() -> b.loadParameters(new ByteArrayInputStream(new byte[] {1, 2, 3})))
                     .isInstanceOf(IOException.class);
+            byte[] longer = java.util.Arrays.copyOf(bytes(b), bytes(b).length + 5);
+            assertThatThrownBy(() -> b.loadParameters(new ByteArrayInputStream(longer)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("5 bytes are left");
             assertThat(bytes(b)).isEqualTo(before);
             assertThat(b.trained()).isFalse();
         }

@@ -226,8 +226,65 @@ class UNetScoreModelTest {
             }
             assertThatThrownBy(() -> b.loadParameters(new ByteArrayInputStream(new byte[] {1, 2, 3})))
                     .isInstanceOf(IOException.class);
+            byte[] longer = java.util.Arrays.copyOf(saved, saved.length + 3);
+            assertThatThrownBy(() -> b.loadParameters(new ByteArrayInputStream(longer)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("3 bytes are left");
             assertThat(bytes(b)).isEqualTo(before);
             assertThat(b.trained()).isFalse();
+        }
+    }
+
+    /** A checkpoint as score4j train writes it: the tiny U-Net with K classes trained at label dropout p. */
+    private static java.nio.file.Path checkpoint(java.nio.file.Path dir, int classes, double p) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        try (UNetScoreModel m = model(tiny("num_classes", String.valueOf(classes)))) {
+            randomize(m, 21);
+            java.nio.file.Files.write(dir.resolve("ema.params"), bytes(m));
+        }
+        String sha = CheckpointManifest.sha256(dir.resolve("ema.params"), "test");
+        java.nio.file.Files.writeString(dir.resolve("manifest.json"), """
+                {"format": "score4j-checkpoint", "format_version": 1, "iteration": 5,
+                 "model": {"name": "unet", "config": {"channels": "1,8,8", "base_channels": 8, "channel_mult": "1,2",
+                   "attention_resolutions": "4", "groups": 4, "embedding_dim": 16, "num_classes": %d}},
+                 "conditioning": {"num_classes": %d, "null_label": %d, "cond_dropout": %s},
+                 "files": {"ema.params": {"sha256": "%s", "bytes": %d}}}
+                """.formatted(classes, classes, classes, p, sha, java.nio.file.Files.size(dir.resolve("ema.params"))));
+        return dir;
+    }
+
+    /**
+     * A checkpoint trained without label dropout has no unconditional score: its unconditional rows are refused
+     * with an error naming the model and --cond-dropout, its class rows are the network's; with dropout the null
+     * label gives the unconditional score.
+     */
+    @Test
+    void aCheckpointTrainedWithoutLabelDropoutHasNoUnconditionalScore(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws IOException {
+        Map<String, String> never = tiny("num_classes", "3", "checkpoint",
+                checkpoint(dir.resolve("never"), 3, 0.0).toString());
+        Map<String, String> dropped = tiny("num_classes", "3", "checkpoint",
+                checkpoint(dir.resolve("dropped"), 3, 0.2).toString());
+        try (UNetScoreModel b = model(never); UNetScoreModel a = model(dropped);
+                UNetScoreModel fresh = model(tiny("num_classes", "3")); UNetScoreModel plain = model(tiny());
+                NDManager nd = NDManager.newBaseManager()) {
+            assertThat(b.trained()).isTrue();
+            assertThat(b.hasUnconditionalScore()).isFalse();
+            assertThat(a.hasUnconditionalScore()).isTrue();
+            assertThat(fresh.hasUnconditionalScore()).isTrue();
+            assertThat(plain.hasUnconditionalScore()).isTrue();
+            NDArray x = random(nd, new Shape(2, 1, 8, 8), 22);
+            NDArray t = nd.create(new float[] {0.5f, 0.5f});
+            float[] class2 = b.network().forward(new ParameterStore(nd, false),
+                    new NDList(x, t, nd.create(new int[] {2, 2})), false).singletonOrThrow().toFloatArray();
+            assertScore(b.scoreFunction(VP).score(x, 0.5, Conditioning.ofClass(2)), class2,
+                    VP.marginal(0.5).std(), 0, 2);
+            for (Conditioning c : new Conditioning[] {Conditioning.NONE, Conditioning.ofClasses(new int[] {1, -1})}) {
+                assertThatThrownBy(() -> b.scoreFunction(VP).score(x, 0.5, c)).isInstanceOf(ConfigException.class)
+                        .hasMessageContaining("model unet has no unconditional score")
+                        .hasMessageContaining("--cond-dropout")
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            }
+            assertThat(a.scoreFunction(VP).score(x, 0.5, Conditioning.NONE).getShape()).isEqualTo(x.getShape());
         }
     }
 
@@ -323,7 +380,7 @@ class UNetScoreModelTest {
             assertScore(mixed, byLabel[2], sigma, 0, 1);
             assertScore(mixed, byLabel[3], sigma, 1, 2);
             assertThatThrownBy(() -> s.score(x, 0.5, Conditioning.ofClass(3))).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("0..2");
+                    .hasMessageContaining("class 3 is not a class of model unet").hasMessageContaining("[0, 2]");
         }
         try (UNetScoreModel m = model(tiny()); NDManager nd = NDManager.newBaseManager()) {
             NDArray x = nd.zeros(new Shape(1, 1, 8, 8));

@@ -90,4 +90,58 @@ class UNetCliTest {
         assertThat(untrained.code()).isEqualTo(2);
         assertThat(untrained.err()).contains("model 'unet' has no trained weights");
     }
+
+    /** Trains the tiny class-conditional U-Net (3 classes) on labelled bars for a few iterations. */
+    private CliTest.Result trainConditional(Path data, Path labels, String dropout, String out) {
+        return run("train", "--model", "unet", "--data", "npy", "--set", "data.path=" + data, "--set",
+                "data.labels=" + labels, "--set", "data.scale=bytes", "--set", "model.channels=1,8,8", "--set",
+                "model.base_channels=8", "--set", "model.channel_mult=1,2", "--set", "model.attention_resolutions=",
+                "--set", "model.groups=4", "--set", "model.num_classes=3", "--cond-dropout", dropout, "--iterations",
+                "8", "--batch", "8", "--out", p(out), "--no-progress");
+    }
+
+    /**
+     * A class-conditional U-Net trained without label dropout has no unconditional score: unguided sampling and
+     * cfg at a scale other than 1 are one-line errors naming --cond-dropout, while one class (scale 1) samples;
+     * trained with label dropout, cfg at scale 2 samples the class.
+     */
+    @Test
+    void aClassConditionalUNetNeedsLabelDropoutForItsUnconditionalScore() throws Exception {
+        Path data = dir.resolve("bars.npy");
+        Path labels = dir.resolve("labels.npy");
+        SyntheticImages.write(data, labels, SyntheticImages.cycle(48, 3), 12, 5);
+        CliTest.Result never = trainConditional(data, labels, "0", "never");
+        assertThat(never.code()).as(never.err()).isZero();
+        Map<String, Object> manifest = json(dir.resolve("never/checkpoint-00000008/manifest.json"));
+        assertThat(map(manifest.get("conditioning"))).containsEntry("num_classes", 3).containsEntry("cond_dropout", 0.0);
+        CliTest.assertOneLineError(run("sample", "--checkpoint", p("never"), "--steps", "4", "--n", "2", "--out",
+                p("bad.npy"), "--no-progress"), 2, "model 'unet' has no unconditional score", "--cond-dropout",
+                "--guidance cfg --set guidance.scale=1 --set guidance.class=C (C in [0, 2])");
+        CliTest.assertOneLineError(run("sample", "--checkpoint", p("never"), "--guidance", "cfg", "--set",
+                "guidance.class=1", "--set", "guidance.scale=2", "--steps", "4", "--n", "2", "--out", p("bad.npy"),
+                "--no-progress"), 2, "needs the unconditional score", "--cond-dropout");
+        assertThat(dir.resolve("bad.npy")).doesNotExist();
+        CliTest.Result one = run("sample", "--checkpoint", p("never"), "--guidance", "cfg", "--set",
+                "guidance.class=1", "--set", "guidance.scale=1", "--steps", "4", "--n", "2", "--out", p("one.npy"),
+                "--no-progress");
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(Npy.read(dir.resolve("one.npy")).shape()).containsExactly(2, 1, 8, 8);
+
+        CliTest.Result dropped = trainConditional(data, labels, "0.5", "dropped");
+        assertThat(dropped.code()).as(dropped.err()).isZero();
+        CliTest.Result s = run("sample", "--checkpoint", p("dropped"), "--guidance", "cfg", "--set", "guidance.class=1",
+                "--set", "guidance.scale=2", "--steps", "4", "--n", "3", "--out", p("c1.npy"), "--no-progress");
+        assertThat(s.code()).as(s.err()).isZero();
+        NpyArray a = Npy.read(dir.resolve("c1.npy"));
+        assertThat(a.shape()).containsExactly(3, 1, 8, 8);
+        for (float v : a.asFloats()) {
+            assertThat(v).isBetween(0f, 255f);
+        }
+        List<?> guidances = (List<?>) json(dir.resolve("c1.json")).get("guidances");
+        assertThat(map(guidances.get(0)).get("name")).isEqualTo("cfg");
+        assertThat(map(map(guidances.get(0)).get("config"))).containsEntry("class", 1).containsEntry("scale", 2.0);
+        CliTest.Result unguided = run("sample", "--checkpoint", p("dropped"), "--steps", "4", "--n", "2", "--out",
+                p("u.npy"), "--no-progress");
+        assertThat(unguided.code()).as(unguided.err()).isZero();
+    }
 }
