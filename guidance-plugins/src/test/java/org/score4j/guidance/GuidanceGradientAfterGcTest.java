@@ -26,7 +26,7 @@ import org.score4j.sde.VpSde;
 class GuidanceGradientAfterGcTest {
     private static final Sde VP = VpSde.defaults();
 
-    /** ∇ₓ Σ w⊙s̃(x, t) at a seeded float64 batch of 4, times {@code t} (shared or per row), with or without churn. */
+    /** ∇ₓ Σ w⊙s̃(x, t) at a seeded batch of 4, times {@code t} (shared or per row), with or without the churn. */
     private static double[] gradient(ScoreFunction s, double[] t, DataType type, boolean churn) {
         SplittableRandom r = new SplittableRandom(2);
         double[] xs = new double[8];

@@ -146,8 +146,9 @@ class ScoreGradientAfterGcTest {
             }
         }).score(STEPS);
         check(softly, "epsilon model, shared time", x -> score.score(x, 0.3, Conditioning.NONE), i -> -20 * X[i]);
-        check(softly, "epsilon model, per-row times", x -> score.score(x, x.getManager().create(new double[] {0.2, 0.5, 1.0}),
-                Conditioning.NONE), i -> -20 * X[i]);
+        check(softly, "epsilon model, per-row times",
+                x -> score.score(x, x.getManager().create(new double[] {0.2, 0.5, 1.0}), Conditioning.NONE),
+                i -> -20 * X[i]);
         softly.assertAll();
     }
 }

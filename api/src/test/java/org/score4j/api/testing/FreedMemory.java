@@ -27,7 +27,7 @@ public final class FreedMemory {
 
     /**
      * Runs garbage collections and fills freed memory with {@link #MARKER}; the filling arrays are made in
-     * {@code manager} and stay there (so that their memory stays taken) until it is closed. About 0.1 s.
+     * {@code manager} and stay there (so that their memory stays taken) until it is closed. A fraction of a second.
      */
     public static void churn(NDManager manager) {
         for (int round = 0; round < ROUNDS; round++) {

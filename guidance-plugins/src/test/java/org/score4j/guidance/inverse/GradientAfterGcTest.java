@@ -51,8 +51,8 @@ class GradientAfterGcTest {
                 new SuperResolutionOperator.Factory(), Map.of("noise", "0.1"), new Shape(1, 4, 4)), true));
         c.add(new OperatorsTest.Case("deblur 3 (1,5,5)", OperatorsTest.bind(new DeblurOperator.Factory(),
                 Map.of("size", "3", "noise", "0.1"), new Shape(1, 5, 5)), true));
-        c.add(new OperatorsTest.Case("colorize (3,2,3)", OperatorsTest.bind(new ColorizeOperator.Factory(), Map.of("noise", "0.1"),
-                new Shape(3, 2, 3)), true));
+        c.add(new OperatorsTest.Case("colorize (3,2,3)", OperatorsTest.bind(new ColorizeOperator.Factory(),
+                Map.of("noise", "0.1"), new Shape(3, 2, 3)), true));
         c.add(new OperatorsTest.Case("tomography 3 angles (1,4,4)", OperatorsTest.bind(
                 new TomographyOperator.Factory(), Map.of("angles", "3", "noise", "0.1"), new Shape(1, 4, 4)), false));
         c.add(new OperatorsTest.Case("matrix 3x5 (5)", (LinearOperator) new MatrixOperator("a", gaussian(15, 4), 3, 5,
