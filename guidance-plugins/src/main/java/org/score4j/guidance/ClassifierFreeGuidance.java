@@ -15,6 +15,7 @@ import org.score4j.api.plugin.ConfigKey;
 import org.score4j.api.plugin.GuidanceFactory;
 import org.score4j.api.plugin.PluginConfig;
 import org.score4j.api.sde.Sde;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * Classifier-free guidance (Ho &amp; Salimans 2022, "Classifier-Free Diffusion Guidance", eq. 6), written on
@@ -183,7 +184,7 @@ public record ClassifierFreeGuidance(double scale, int label, double tMin) imple
         private static NDArray combine(NDArray x, NDArray c, NDArray u, double w, boolean[] guided) {
             try (NDArray diff = c.sub(u)) {
                 if (guided == null) {
-                    try (NDArray scaled = diff.mul(w)) {
+                    try (NDArray scaled = GraphConstants.mul(diff, w)) {
                         return scaled.add(u);
                     }
                 }
@@ -206,17 +207,16 @@ public record ClassifierFreeGuidance(double scale, int label, double tMin) imple
                 for (int i = 0; i < v.length; i++) {
                     v[i] = guided[i] ? (float) w : 1f;
                 }
-                return x.getManager().create(v, shape);
+                return GraphConstants.create(x.getManager(), v, shape);
             }
             double[] v = new double[guided.length];
             for (int i = 0; i < v.length; i++) {
                 v[i] = guided[i] ? w : 1;
             }
-            NDArray a = x.getManager().create(v, shape);
             if (type == DataType.FLOAT64) {
-                return a;
+                return GraphConstants.create(x.getManager(), v, shape);
             }
-            try (a) {
+            try (NDArray a = x.getManager().create(v, shape)) {
                 return a.toType(type, false);
             }
         }

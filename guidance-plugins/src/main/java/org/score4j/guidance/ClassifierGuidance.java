@@ -13,6 +13,7 @@ import org.score4j.api.plugin.ConfigKey;
 import org.score4j.api.plugin.GuidanceFactory;
 import org.score4j.api.plugin.PluginConfig;
 import org.score4j.api.sde.Sde;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * Classifier guidance (Song et al. 2021, §5 and eq. 14; Dhariwal &amp; Nichol 2021, "Diffusion Models Beat
@@ -137,7 +138,7 @@ public record ClassifierGuidance(double scale, int label) implements Guidance {
                 if (gamma == 1) {
                     return base.add(grad);
                 }
-                try (NDArray scaled = grad.mul(gamma)) {
+                try (NDArray scaled = GraphConstants.mul(grad, gamma)) {
                     return base.add(scaled);
                 }
             }

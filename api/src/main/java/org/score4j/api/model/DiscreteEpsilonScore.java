@@ -25,7 +25,7 @@ final class DiscreteEpsilonScore implements ScoreFunction {
         int[] steps = new int[Math.toIntExact(x.getShape().get(0))];
         Arrays.fill(steps, sde.timestep(t));
         NDArray eps = model.epsilon(x, steps, cond);
-        NDArray s = eps.div(-sde.marginal(t).std());
+        NDArray s = GraphConstants.div(eps, -sde.marginal(t).std());
         if (eps != x) {
             eps.close();
         }
@@ -49,13 +49,13 @@ final class DiscreteEpsilonScore implements ScoreFunction {
         Arrays.fill(dims, 1);
         dims[0] = ts.length;
         NDArray eps = model.epsilon(x, steps, cond);
-        NDArray c = x.getManager().create(scale, new Shape(dims));
-        NDArray typed = c.toType(x.getDataType(), false);
-        NDArray s = eps.mul(typed);
-        if (typed != c) {
-            typed.close();
+        // a copy in engine-owned memory (the product keeps it for autograd; see GraphConstants)
+        NDArray typed;
+        try (NDArray c = x.getManager().create(scale, new Shape(dims))) {
+            typed = c.getDataType() == x.getDataType() ? c.duplicate() : c.toType(x.getDataType(), false);
         }
-        c.close();
+        NDArray s = eps.mul(typed);
+        typed.close();
         if (eps != x) {
             eps.close();
         }

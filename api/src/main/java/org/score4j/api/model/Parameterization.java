@@ -13,6 +13,12 @@ import org.score4j.api.sde.Marginal;
  * {@link #toScore(NDArray, NDArray, NDArray, NDArray)} with one marginal per row (training draws a time per
  * example). Neither closes or mutates its arguments; {@link #SCORE} returns {@code output} itself. The
  * per-row form returns arrays owned by the manager of {@code output}.
+ *
+ * <p>Under autograd the conversion records the scalars and arrays it multiplies and divides by: the scalar form
+ * makes its scalars in engine-owned memory, so its result may be differentiated after any garbage collection;
+ * the per-row form records {@code mean} and {@code std} themselves, so when they were made from Java data
+ * ({@code NDManager.create}) they must stay open until the backward pass, or be copies in engine-owned memory
+ * ({@code duplicate()}).
  */
 public enum Parameterization {
     /** The network outputs the score itself. */
@@ -43,16 +49,16 @@ public enum Parameterization {
             case SCORE:
                 return output;
             case EPSILON:
-                return output.div(-s);
+                return GraphConstants.div(output, -s);
             case X0:
-                return output.mul(m).sub(x).div(s * s);
+                return GraphConstants.div(GraphConstants.mul(output, m).sub(x), s * s);
             case V: {
                 // x = m x0 + s eps, v = m eps - s x0  =>  eps = (s x + m v) / (m^2 + s^2)
                 double n2 = m * m + s * s;
-                return x.mul(s / n2).add(output.mul(m / n2)).div(-s);
+                return GraphConstants.div(GraphConstants.mul(x, s / n2).add(GraphConstants.mul(output, m / n2)), -s);
             }
             case SCALED_SCORE:
-                return output.div(s);
+                return GraphConstants.div(output, s);
             default:
                 throw new AssertionError(this);
         }

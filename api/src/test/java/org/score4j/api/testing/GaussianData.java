@@ -28,7 +28,14 @@ public record GaussianData(double mu, double s, int d) {
             @Override
             public NDArray score(NDArray x, double t, Conditioning cond) {
                 double m = sde.marginal(t).mean();
-                return x.sub(m * mu).div(-variance(sde, t));
+                // the divisor in engine-owned memory: autograd keeps it until the backward pass (FreedMemory)
+                NDArray c;
+                try (NDArray blob = x.getManager().create(-variance(sde, t))) {
+                    c = blob.duplicate();
+                }
+                try (c) {
+                    return x.sub(m * mu).div(c);
+                }
             }
 
             @Override
@@ -44,8 +51,9 @@ public record GaussianData(double mu, double s, int d) {
                 java.util.Arrays.fill(bshape, 1);
                 bshape[0] = ts.length;
                 ai.djl.ndarray.types.Shape bs = new ai.djl.ndarray.types.Shape(bshape);
-                try (NDArray a = x.getManager().create(mm).reshape(bs).toType(x.getDataType(), false);
-                        NDArray b = x.getManager().create(iv).reshape(bs).toType(x.getDataType(), false)) {
+                // copies in engine-owned memory: autograd keeps the factor until the backward pass (FreedMemory)
+                try (NDArray ma = x.getManager().create(mm, bs); NDArray ia = x.getManager().create(iv, bs);
+                        NDArray a = ma.toType(x.getDataType(), true); NDArray b = ia.toType(x.getDataType(), true)) {
                     return x.sub(a).mul(b);
                 }
             }

@@ -9,6 +9,7 @@ import org.score4j.api.inverse.Operator;
 import org.score4j.api.plugin.ConfigKey;
 import org.score4j.api.plugin.OperatorFactory;
 import org.score4j.api.plugin.PluginConfig;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * Colorization (Song et al. 2021, Appendix I.3): the measurement is the gray image of an RGB image,
@@ -82,7 +83,7 @@ public record ColorizeOperator(double[] weights, double noise) implements Operat
         @Override
         NDArray inverse(NDArray y) {
             try (NDArray t = transpose(y)) {
-                return t.div(norm2);
+                return GraphConstants.div(t, norm2);
             }
         }
     }

@@ -11,6 +11,7 @@ import org.score4j.api.inverse.Operator;
 import org.score4j.api.plugin.ConfigKey;
 import org.score4j.api.plugin.OperatorFactory;
 import org.score4j.api.plugin.PluginConfig;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * Gaussian deblurring (Chung et al. 2023, §4): the measurement is the image convolved, channel by channel,
@@ -127,7 +128,7 @@ public record DeblurOperator(int size, double sigma, double rcond, double noise)
                     String range = i + ":" + (i + len);
                     NDArray window = padded.get(new NDIndex(axis == 2 ? ":, :, " + range : ":, :, :, " + range));
                     tmp.add(window);
-                    NDArray term = window.mul(g[i]);
+                    NDArray term = GraphConstants.mul(window, g[i]);
                     if (acc == null) {
                         acc = term;
                     } else {

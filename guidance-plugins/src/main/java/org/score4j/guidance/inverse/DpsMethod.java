@@ -18,6 +18,7 @@ import org.score4j.api.plugin.PluginConfig;
 import org.score4j.api.sde.Marginal;
 import org.score4j.api.sde.Sde;
 import org.score4j.model.nn.Autograd;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * Diffusion posterior sampling (Chung et al. 2023, "Diffusion Posterior Sampling for General Noisy Inverse
@@ -158,7 +159,7 @@ public record DpsMethod(double zeta) implements InverseMethod {
         /** (x + σ²·s)/m, with m and σ² shared or per row. */
         private static NDArray denoised(NDArray x, NDArray s, double[] mean, double[] var, int n, NDManager sub) {
             if (mean.length == 1) {
-                return x.add(s.mul(var[0])).div(mean[0]);
+                return GraphConstants.div(x.add(GraphConstants.mul(s, var[0])), mean[0]);
             }
             long[] b = new long[x.getShape().dimension()];
             java.util.Arrays.fill(b, 1);

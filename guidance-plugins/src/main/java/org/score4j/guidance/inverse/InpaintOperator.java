@@ -17,6 +17,7 @@ import org.score4j.api.plugin.ConfigType;
 import org.score4j.api.plugin.OperatorFactory;
 import org.score4j.api.plugin.PluginConfig;
 import org.score4j.model.data.NpyFile;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * Inpainting (Song et al. 2021, Appendix I.2, imputation): the measurement is the vector of the observed
@@ -176,7 +177,9 @@ public record InpaintOperator(NpyFile maskFile, String pattern, double box, doub
         @Override
         NDArray forward(NDArray x) {
             long n = x.getShape().get(0);
-            try (NDArray flat = x.reshape(n, d); NDArray idx = x.getManager().create(observed)) {
+            // the index in engine-owned memory: autograd keeps it for the backward pass (GraphConstants)
+            try (NDArray flat = x.reshape(n, d);
+                    NDArray idx = GraphConstants.create(x.getManager(), observed, new Shape(m))) {
                 return flat.get(new NDIndex(":, {}", idx));
             }
         }
@@ -187,7 +190,7 @@ public record InpaintOperator(NpyFile maskFile, String pattern, double box, doub
             // [y | 0] gathered at each entry's index in y (m, the zero column, for a missing entry)
             try (NDArray zero = y.getManager().zeros(new Shape(n, 1), y.getDataType());
                     NDArray padded = y.concat(zero, 1);
-                    NDArray idx = y.getManager().create(scatter);
+                    NDArray idx = GraphConstants.create(y.getManager(), scatter, new Shape(d));
                     NDArray flat = padded.get(new NDIndex(":, {}", idx))) {
                 return flat.reshape(new Shape(n).addAll(sampleShape()));
             }

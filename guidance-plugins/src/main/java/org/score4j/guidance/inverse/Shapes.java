@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.score4j.api.ConfigException;
+import org.score4j.model.nn.GraphConstants;
 
 /** Shape checks, messages and constants shared by the operators of this package. */
 final class Shapes {
@@ -34,31 +35,35 @@ final class Shapes {
             Math.toIntExact(sampleShape.get(2))};
     }
 
-    /** {@code values} as a constant of {@code like}'s data type in {@code like}'s manager. */
+    /**
+     * {@code values} as a constant of {@code like}'s data type in {@code like}'s manager, in engine-owned memory
+     * ({@link GraphConstants}): the operators' products keep their constants for autograd ({@code dps}
+     * differentiates through {@code apply}), which may run after the constant is closed.
+     */
     static NDArray constant(NDArray like, float[] values, Shape shape) {
         NDManager nd = like.getManager();
         DataType type = like.getDataType();
         if (type == DataType.FLOAT32) {
-            return nd.create(values, shape);
+            return GraphConstants.create(nd, values, shape);
         }
         try (NDArray f = nd.create(values, shape)) {
             return f.toType(type, false);
         }
     }
 
-    /** {@code values} as a constant of {@code like}'s data type in {@code like}'s manager. */
+    /** {@code values} as a constant like {@link #constant(NDArray, float[], Shape)}, in engine-owned memory. */
     static NDArray constant(NDArray like, double[] values, Shape shape) {
         NDManager nd = like.getManager();
         DataType type = like.getDataType();
         if (type == DataType.FLOAT64) {
-            return nd.create(values, shape);
+            return GraphConstants.create(nd, values, shape);
         }
         if (type == DataType.FLOAT32) {
             float[] f = new float[values.length];
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) values[i];
             }
-            return nd.create(f, shape);
+            return GraphConstants.create(nd, f, shape);
         }
         try (NDArray d = nd.create(values, shape)) {
             return d.toType(type, false);

@@ -9,6 +9,7 @@ import org.score4j.api.inverse.Operator;
 import org.score4j.api.plugin.ConfigKey;
 import org.score4j.api.plugin.OperatorFactory;
 import org.score4j.api.plugin.PluginConfig;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * Super-resolution (Chung et al. 2023, §4; Song et al. 2021, Appendix I.2): the measurement is the image
@@ -55,14 +56,14 @@ public record SuperResolutionOperator(int factor, double noise) implements Opera
         NDArray forward(NDArray x) {
             long n = x.getShape().get(0);
             try (NDArray blocks = x.reshape(n, c, h, k, w, k); NDArray sum = blocks.sum(new int[] {3, 5})) {
-                return sum.div((double) k * k);
+                return GraphConstants.div(sum, (double) k * k);
             }
         }
 
         @Override
         NDArray transpose(NDArray y) {
             try (NDArray spread = upsample(y)) {
-                return spread.div((double) k * k);
+                return GraphConstants.div(spread, (double) k * k);
             }
         }
 

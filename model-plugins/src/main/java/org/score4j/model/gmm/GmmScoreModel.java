@@ -12,6 +12,7 @@ import org.score4j.api.model.ScoreFunction;
 import org.score4j.api.model.ScoreModel;
 import org.score4j.api.sde.Marginal;
 import org.score4j.api.sde.Sde;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * The exact score of a Gaussian mixture perturbed by a linear SDE (Song et al. 2021, §3.4 and eq. 29): with
@@ -232,16 +233,20 @@ public final class GmmScoreModel implements ScoreModel {
         return logits;
     }
 
+    /**
+     * {@code values} in engine-owned memory ({@link GraphConstants}): the products of a score keep its constants
+     * for autograd, which differentiates the score after they are closed.
+     */
     private static NDArray constant(NDManager nd, double[] values, Shape shape, DataType type) {
         if (type == DataType.FLOAT64) {
-            return nd.create(values, shape);
+            return GraphConstants.create(nd, values, shape);
         }
         if (type == DataType.FLOAT32) {
             float[] f = new float[values.length];
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) values[i];
             }
-            return nd.create(f, shape);
+            return GraphConstants.create(nd, f, shape);
         }
         try (NDArray dbl = nd.create(values, shape)) {
             return dbl.toType(type, false);

@@ -54,7 +54,7 @@ final class AttentionBlock extends AbstractBlock {
         NDArray h = norm.forward(ps, new NDList(x), training, params).singletonOrThrow();
         NDList parts = qkv.forward(ps, new NDList(h), training, params).singletonOrThrow()
                 .reshape(n, 3 * channels, positions).split(3, 1);
-        NDArray q = parts.get(0).mul(1 / Math.sqrt(channels));
+        NDArray q = GraphConstants.mul(parts.get(0), 1 / Math.sqrt(channels));
         NDArray k = parts.get(1);
         NDArray v = parts.get(2);
         // weights[i, j] = softmax_j(q_i · k_j); out[:, i] = Σ_j weights[i, j] v[:, j]. matMul, not batchMatMul:
@@ -62,7 +62,7 @@ final class AttentionBlock extends AbstractBlock {
         NDArray weights = q.transpose(0, 2, 1).matMul(k).softmax(2);
         NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(shape);
         NDArray out = proj.forward(ps, new NDList(attended), training, params).singletonOrThrow();
-        return new NDList(x.add(out).muli(SKIP_RESCALE));
+        return new NDList(GraphConstants.muli(x.add(out), SKIP_RESCALE));
     }
 
     @Override

@@ -267,8 +267,12 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
                 for (int i = 0; i < n; i++) {
                     times[i] = (float) (ts.length == 1 ? ts[0] : ts[i]);
                 }
-                NDList in = labels == null ? new NDList(xin, sub.create(times))
-                        : new NDList(xin, sub.create(times), sub.create(labels));
+                // engine-owned copies: a gradient through the score is taken after this sub-manager has closed
+                // (GraphConstants)
+                Shape rows = new Shape(n);
+                NDArray tin = GraphConstants.create(sub, times, rows);
+                NDList in = labels == null ? new NDList(xin, tin)
+                        : new NDList(xin, tin, GraphConstants.create(sub, labels, rows));
                 NDArray out = network.forward(new ParameterStore(sub, false), in, false).singletonOrThrow();
                 NDArray score;
                 if (ts.length == 1) {
@@ -281,7 +285,8 @@ abstract class NetworkScoreModel implements TrainableScoreModel {
                         m[i] = (float) mg.mean();
                         s[i] = (float) mg.std();
                     }
-                    score = parameterization.toScore(out, xin, sub.create(m), sub.create(s));
+                    score = parameterization.toScore(out, xin, GraphConstants.create(sub, m, rows),
+                            GraphConstants.create(sub, s, rows));
                 }
                 NDArray result = score.reshape(shape);
                 if (x.getDataType() != DataType.FLOAT32) {

@@ -79,7 +79,7 @@ final class ResidualBlock extends AbstractBlock {
         }
         h = conv2.forward(ps, new NDList(h), training, params).singletonOrThrow();
         NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training, params).singletonOrThrow();
-        return new NDList(s.add(h).muli(SKIP_RESCALE));
+        return new NDList(GraphConstants.muli(s.add(h), SKIP_RESCALE));
     }
 
     static NDArray silu(NDArray a) {

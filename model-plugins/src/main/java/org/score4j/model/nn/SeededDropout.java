@@ -71,7 +71,9 @@ final class SeededDropout {
                 }
             }
         }
-        return h.mul(h.getManager().create(mask, shape));
+        try (NDArray m = GraphConstants.create(h.getManager(), mask, shape)) {
+            return h.mul(m);
+        }
     }
 
     private static long mix(long z) {

@@ -69,15 +69,16 @@ final class TimeEmbedding extends AbstractBlock {
         NDArray angles;
         if (kind == Kind.FOURIER) {
             NDArray w = ps.getValue(frequencies, t.getDevice(), training);
-            angles = col.mul(w).muli(2 * Math.PI);
+            angles = GraphConstants.muli(col.mul(w), 2 * Math.PI);
         } else {
             float[] f = new float[half];
             double step = half > 1 ? Math.log(10_000) / (half - 1) : 0;
             for (int k = 0; k < half; k++) {
                 f[k] = (float) Math.exp(-step * k);
             }
-            NDArray freq = t.getManager().create(f);
-            angles = col.mul(freq).muli(1000);
+            try (NDArray freq = GraphConstants.create(t.getManager(), f, new Shape(half))) {
+                angles = GraphConstants.muli(col.mul(freq), 1000);
+            }
         }
         return new NDList(angles.sin().concat(angles.cos(), 1));
     }

@@ -7,6 +7,7 @@
  * {@link org.score4j.model.nn.ClassifierCheckpoint}) used by {@code score4j evaluate} (clean) and by classifier
  * guidance (noisy, time-conditioned, written by {@code score4j train-classifier}); and
  * {@link org.score4j.model.nn.Autograd}, the gradient through a network that sampling takes (classifier guidance,
- * {@code dps}) under one process-wide lock.
+ * {@code dps}) under one process-wide lock; and {@link org.score4j.model.nn.GraphConstants}, the constants from
+ * Java data that a differentiated computation may keep (in memory the engine owns).
  */
 package org.score4j.model.nn;

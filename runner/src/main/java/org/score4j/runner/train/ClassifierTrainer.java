@@ -21,6 +21,7 @@ import org.score4j.api.noise.PerSampleNoise;
 import org.score4j.api.sde.Marginal;
 import org.score4j.api.sde.Sde;
 import org.score4j.model.nn.Classifier;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * Trains a {@link Classifier} by minimizing the cross-entropy of its logits with {@link Adam}:
@@ -138,6 +139,16 @@ public final class ClassifierTrainer {
         return labels;
     }
 
+    /**
+     * The mean cross-entropy −(1/b)·Σ_i log softmax(logits_i)[y_i] of a batch, with its one-hot labels as
+     * {@code oneHot} (shape {@code [b, K]}); the divisor is in engine-owned memory, since autograd keeps it for
+     * the backward pass ({@link GraphConstants}).
+     */
+    static NDArray crossEntropy(NDArray logits, NDArray oneHot) {
+        int b = Math.toIntExact(logits.getShape().get(0));
+        return GraphConstants.div(logits.logSoftmax(1).mul(oneHot).sum().neg(), b);
+    }
+
     private static Result train(Classifier classifier, Dataset data, Sde sde, int iterations, Settings settings,
             Consumer<TrainingProgress> listener) {
         var arch = classifier.architecture();
@@ -222,7 +233,7 @@ public final class ClassifierTrainer {
                     NDArray logits;
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         logits = classifier.forward(new ParameterStore(step, false), x, t, true).get(0);
-                        lossArray = logits.logSoftmax(1).mul(mask).sum().neg().div(b);
+                        lossArray = crossEntropy(logits, mask);
                         gc.backward(lossArray);
                     }
                     loss = lossArray.getFloat();

@@ -2,6 +2,7 @@ package org.score4j.runner.train;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Locale;
+import org.score4j.model.nn.GraphConstants;
 
 /**
  * The training objective, computed from the model's score s_θ(x_t, t) (obtained through the model's
@@ -57,6 +58,7 @@ public enum ScoreMatchingLoss {
             return sq.mean();
         }
         long n = score.getShape().get(0);
-        return sq.sum().divi(2.0 * n);
+        // the divisor in engine-owned memory: autograd keeps it for the backward pass (GraphConstants)
+        return GraphConstants.divi(sq.sum(), 2.0 * n);
     }
 }

@@ -243,6 +243,24 @@ public final class Trainer {
         }
     }
 
+    /**
+     * The loss of one batch, as a step records it for its backward pass: the network's output in training mode
+     * on {@code inputs} = (x_t, t[, labels]), converted to the score with the per-row marginals, and the loss
+     * against the noise. Every array it records lives in {@code step} (which closes after the backward pass) or
+     * in engine-owned memory.
+     *
+     * @param mean m(t) per row, shape {@code [b]}
+     * @param std σ(t) per row, shape {@code [b]}
+     * @param z the noise that made x_t
+     * @param stdRows σ(t) per row, shape {@code [b, 1, ...]}
+     */
+    static NDArray batchLoss(TrainableScoreModel model, ScoreMatchingLoss loss, NDManager step, NDList inputs,
+            NDArray mean, NDArray std, NDArray z, NDArray stdRows) {
+        NDArray output = model.network().forward(new ParameterStore(step, false), inputs, true).singletonOrThrow();
+        NDArray score = model.parameterization().toScore(output, inputs.get(0), mean, std);
+        return loss.compute(score, z, stdRows);
+    }
+
     private static <T, F extends PluginFactory<T>> Created<T> create(String kind, Map<String, F> factories,
             PluginRef ref) {
         F f = factories.get(ref.name());
@@ -518,10 +536,7 @@ public final class Trainer {
                             : new NDList(xt, tA, step.create(dropout.apply(ds.labels(indices), first)));
                     NDArray lossArray;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        NDArray output = model.network().forward(new ParameterStore(step, false), inputs, true)
-                                .singletonOrThrow();
-                        NDArray score = model.parameterization().toScore(output, xt, mA, sA);
-                        lossArray = spec.loss().compute(score, z, sRows);
+                        lossArray = batchLoss(model, spec.loss(), step, inputs, mA, sA, z, sRows);
                         gc.backward(lossArray);
                     }
                     loss = lossArray.getFloat();
