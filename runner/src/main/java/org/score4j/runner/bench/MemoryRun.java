@@ -11,10 +11,11 @@ import java.util.List;
  * @param batch images per iteration
  * @param steps iterations of the run
  * @param checkpointEvery the run's checkpoint interval (checkpoints are part of what must not leak)
+ * @param parameters the parameter count of the run's model
  * @param points the readings, in order
  * @param seconds wall time of the run
  */
-public record MemoryRun(int threads, int batch, int steps, int checkpointEvery, List<Point> points,
+public record MemoryRun(int threads, int batch, int steps, int checkpointEvery, long parameters, List<Point> points,
         double seconds) {
     /** Readings before this fraction of the run count as warm-up. */
     public static final double WARMUP_FRACTION = 0.2;

@@ -25,11 +25,13 @@ import org.score4j.runner.train.TrainingSpec;
  * @param sampleSteps grid steps of each sampling run ({@code ode} Euler: one score evaluation per step)
  * @param memorySteps training iterations of the memory run (0: no memory run)
  * @param memoryBatch images per iteration of the memory run
+ * @param memoryModel the model of the memory run (a smaller one than {@code model}, to make thousands of
+ *     iterations affordable; same image shape)
  * @param seed the training and sampling seed
  */
 public record UNetBenchPlan(PluginRef model, Data data, int batch, int iterations, int logEvery, int repeats,
         List<Integer> threads, int warmupIterations, int sampleN, int sampleSteps, int memorySteps, int memoryBatch,
-        long seed) {
+        PluginRef memoryModel, long seed) {
     /** The MNIST recipe's U-Net (docs/training.md): base 16, channel_mult 1,2,4, attention at 7×7, 8 groups. */
     public static final int DEFAULT_BASE_CHANNELS = 16;
     public static final String DEFAULT_CHANNEL_MULT = "1,2,4";
@@ -39,6 +41,8 @@ public record UNetBenchPlan(PluginRef model, Data data, int batch, int iteration
     public static final double LEARNING_RATE = 1e-3;
     public static final int WARMUP = 100;
     public static final double EMA = 0.999;
+    /** The base channels of the memory run's U-Net (the benchmark model's other settings). */
+    public static final int DEFAULT_MEMORY_BASE_CHANNELS = 8;
     /** Images of the synthetic data set. */
     public static final int SYNTHETIC_SIZE = 1024;
     /** Examples of {@code mnist} used ({@code data.limit}): loading the whole set would only slow the setup. */
@@ -78,6 +82,7 @@ public record UNetBenchPlan(PluginRef model, Data data, int batch, int iteration
     public UNetBenchPlan {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(memoryModel, "memoryModel");
         threads = List.copyOf(threads);
         positive("batch", batch);
         positive("log interval", logEvery);

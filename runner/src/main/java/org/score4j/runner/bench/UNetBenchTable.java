@@ -18,7 +18,8 @@ import java.util.TreeMap;
 public record UNetBenchTable(UNetBenchPlan plan, Machine machine, long parameters, double loadBefore,
         double loadAfter, List<TrainingRow> training, List<BenchRow> sampling, MemoryRun memory) {
     static final String[] TRAINING_HEADER = {"threads", "batch", "timed steps", "ms/step", "images/s",
-        "bare ms/step", "bare images/s", "overhead %", "overhead ms/step", "CPU overhead %", "loss diff",
+        "bare ms/step", "bare images/s", "overhead %", "overhead ms/step", "fastest overhead %", "CPU overhead %",
+        "loss diff",
         "same weights"};
     static final String[] SAMPLING_HEADER = {"threads", "n", "steps", "NFE", "wall s", "images/s", "score evals/s",
         "bare s", "overhead %", "CPU overhead %", "max |diff|"};
@@ -86,8 +87,9 @@ public record UNetBenchTable(UNetBenchPlan plan, Machine machine, long parameter
 
     private String trainingTitle() {
         return String.format(Locale.ROOT, "Training: Trainer vs bare DJL loop, batch %d, %d iterations per run, "
-                + "iterations %d..%d timed (VP, epsilon loss, Adam lr %s with %d warm-up, EMA %s, clipping 1)",
-                plan.batch(), plan.iterations(), plan.logEvery() + 1, plan.iterations(),
+                + "iterations %d..%d timed in windows of %d (VP, epsilon loss, Adam lr %s with %d warm-up, EMA %s, "
+                + "clipping 1)", plan.batch(), plan.iterations(), plan.logEvery() + 1, plan.iterations(),
+                plan.logEvery(),
                 Double.toString(UNetBenchPlan.LEARNING_RATE), UNetBenchPlan.WARMUP, Double.toString(UNetBenchPlan.EMA));
     }
 
@@ -97,9 +99,11 @@ public record UNetBenchTable(UNetBenchPlan plan, Machine machine, long parameter
     }
 
     private String memoryTitle() {
-        return String.format(Locale.ROOT, "Memory: %d training iterations of %d images, %d intra-op thread%s, "
-                + "a checkpoint every %d; readings after a garbage collection", memory.steps(), memory.batch(),
-                memory.threads(), memory.threads() == 1 ? "" : "s", memory.checkpointEvery());
+        return String.format(Locale.ROOT, "Memory: %s (%,d parameters), %d training iterations of %d images, %d "
+                + "intra-op thread%s, a checkpoint every %d; readings after a garbage collection",
+                plan.memoryModel().name() + " " + new TreeMap<>(plan.memoryModel().config()), memory.parameters(),
+                memory.steps(), memory.batch(), memory.threads(), memory.threads() == 1 ? "" : "s",
+                memory.checkpointEvery());
     }
 
     /** The thread-count ratios and the memory verdict, one line each. */
@@ -141,6 +145,7 @@ public record UNetBenchTable(UNetBenchPlan plan, Machine machine, long parameter
             String.format(Locale.ROOT, "%.1f", r.bareImagesPerSecond()),
             String.format(Locale.ROOT, "%+.1f", r.overheadPercent()),
             String.format(Locale.ROOT, "%+.2f", r.overheadMillisPerStep()),
+            String.format(Locale.ROOT, "%+.1f", r.fastestOverheadPercent()),
             String.format(Locale.ROOT, "%+.1f", r.cpuOverheadPercent()),
             r.lossDiff() == 0 ? "0" : String.format(Locale.ROOT, "%.1e", r.lossDiff()),
             r.sameWeights() ? "yes" : "no",

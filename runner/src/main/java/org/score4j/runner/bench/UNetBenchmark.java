@@ -51,9 +51,9 @@ import org.score4j.runner.train.TrainingSpec;
  *   <li><b>sampling</b>, per thread count: {@code ode} Euler on VP with the weights of the first timed trainer
  *       run ({@code model.checkpoint}), one batch of {@code sampleN} images, through the {@link RunLoop} and
  *       through the sampler's {@link BareLoops bare loop}, interleaved, after a 2-step warm-up;</li>
- *   <li><b>memory</b> (when {@code memorySteps} &gt; 0), at the first thread count: one trainer run of that many
- *       iterations at {@code memoryBatch} images, checkpoints every fifth of it, with resident memory read at
- *       20 points (see {@link MemoryRun}).</li>
+ *   <li><b>memory</b> (when {@code memorySteps} &gt; 0), at the first thread count: one trainer run of the
+ *       (smaller) memory model for that many iterations at {@code memoryBatch} images, a checkpoint every fifth
+ *       of it, with resident memory read at 20 points (see {@link MemoryRun}).</li>
  * </ol>
  * Everything runs in this process on the calling thread; files go to a temporary folder that is removed at the
  * end. Not thread-safe: it changes the calling thread's intra-op thread count (restored at the end), and
@@ -78,7 +78,8 @@ public final class UNetBenchmark {
      * @throws ConfigException when the model's settings are invalid (before anything runs)
      */
     public UNetBenchTable run(UNetBenchPlan plan, Consumer<String> progress) {
-        ModelFacts facts = modelFacts(plan.model());
+        ModelFacts facts = check(plan);
+        long memoryParameters = plan.memorySteps() > 0 ? modelFacts(plan.memoryModel()).parameters() : 0;
         double loadBefore = Machine.loadAverage();
         int original = IntraOpThreads.get();
         List<Integer> counts = plan.threads().isEmpty() ? List.of(original) : plan.threads();
@@ -111,7 +112,7 @@ public final class UNetBenchmark {
             MemoryRun memory = null;
             if (plan.memorySteps() > 0) {
                 IntraOpThreads.set(counts.get(0));
-                memory = memoryRun(plan, spec, counts.get(0), tmp.resolve("memory"), progress);
+                memory = memoryRun(plan, spec, counts.get(0), memoryParameters, tmp.resolve("memory"), progress);
             }
             return new UNetBenchTable(plan, Machine.current(), facts.parameters(), loadBefore, Machine.loadAverage(),
                     training, sampling, memory);
@@ -119,6 +120,28 @@ public final class UNetBenchmark {
             IntraOpThreads.set(original);
             deleteTree(tmp);
         }
+    }
+
+    /**
+     * Checks the plan's models (valid settings, trainable, images; the memory run's of the same shape) without
+     * running anything; {@link #run} checks the same first.
+     *
+     * @throws ConfigException naming the problem
+     */
+    public void validate(UNetBenchPlan plan) {
+        check(plan);
+    }
+
+    private ModelFacts check(UNetBenchPlan plan) {
+        ModelFacts facts = modelFacts(plan.model());
+        if (plan.memorySteps() > 0) {
+            ModelFacts small = modelFacts(plan.memoryModel());
+            if (!small.shape().equals(facts.shape())) {
+                throw new ConfigException("the memory run's model has samples of shape " + small.shape()
+                        + ", the benchmark's " + facts.shape() + "; give both the same image shape");
+            }
+        }
+        return facts;
     }
 
     private TrainingRow measureTraining(UNetBenchPlan plan, TrainingSpec spec, int threads, Path tmp, Path keep,
@@ -134,6 +157,7 @@ public final class UNetBenchmark {
         }
         TrainingOptions options = new TrainingOptions(plan.iterations(), plan.iterations(), 1, plan.logEvery());
         int timed = plan.iterations() - plan.logEvery();
+        int windows = (timed + plan.logEvery() - 1) / plan.logEvery();
         List<Double> trainerWall = new ArrayList<>();
         List<Double> bareWall = new ArrayList<>();
         List<Double> trainerCpu = new ArrayList<>();
@@ -168,10 +192,10 @@ public final class UNetBenchmark {
                 deleteTree(dir);
             }
             progress.accept(String.format(Locale.ROOT, "training, threads %d, run %d/%d: trainer %.1f ms/iteration, "
-                    + "bare %.1f ms/iteration", threads, r + 1, plan.repeats(), 1e3 * last(trainerWall),
-                    1e3 * last(bareWall)));
+                    + "bare %.1f ms/iteration", threads, r + 1, plan.repeats(), 1e3 * lastRun(trainerWall, windows),
+                    1e3 * lastRun(bareWall, windows)));
         }
-        return new TrainingRow(threads, plan.batch(), timed, trainerWall, bareWall, trainerCpu, bareCpu, lossDiff,
+        return new TrainingRow(threads, plan.batch(), timed, plan.logEvery(), trainerWall, bareWall, trainerCpu, bareCpu, lossDiff,
                 sameWeights);
     }
 
@@ -183,13 +207,27 @@ public final class UNetBenchmark {
         return r;
     }
 
-    /** Adds the seconds per iteration between the marks at {@code from} and {@code to}. */
+    /**
+     * Adds the seconds per iteration of every window between consecutive marks, from the mark at {@code from}
+     * on (the trainer's metrics lines: windows of {@code logEvery} iterations, the last one possibly shorter).
+     */
     private static void window(List<BareTraining.Mark> marks, int from, int to, int timed, List<Double> wall,
             List<Double> cpu) {
         BareTraining.Mark a = mark(marks, from);
-        BareTraining.Mark b = mark(marks, to);
-        wall.add((b.nanos() - a.nanos()) / 1e9 / timed);
-        cpu.add((b.cpuNanos() - a.cpuNanos()) / 1e9 / timed);
+        int steps = 0;
+        for (BareTraining.Mark b : marks) {
+            if (b.iteration() <= from) {
+                continue;
+            }
+            int d = b.iteration() - a.iteration();
+            wall.add((b.nanos() - a.nanos()) / 1e9 / d);
+            cpu.add((b.cpuNanos() - a.cpuNanos()) / 1e9 / d);
+            steps += d;
+            a = b;
+        }
+        if (steps != timed || a.iteration() != to) {
+            throw new IllegalStateException("progress reports cover " + steps + " of " + timed + " timed iterations");
+        }
     }
 
     private static BareTraining.Mark mark(List<BareTraining.Mark> marks, int iteration) {
@@ -270,7 +308,7 @@ public final class UNetBenchmark {
         return data;
     }
 
-    private MemoryRun memoryRun(UNetBenchPlan plan, TrainingSpec spec, int threads, Path dir,
+    private MemoryRun memoryRun(UNetBenchPlan plan, TrainingSpec spec, int threads, long parameters, Path dir,
             Consumer<String> progress) {
         int steps = plan.memorySteps();
         int every = Math.max(1, steps / 20);
@@ -279,7 +317,8 @@ public final class UNetBenchmark {
                 + "every %d", threads, steps, plan.memoryBatch(), every));
         List<MemoryRun.Point> points = new ArrayList<>();
         long t0 = System.nanoTime();
-        trainer.train(spec.withBatchSize(plan.memoryBatch()), new TrainingOptions(steps, checkpointEvery, 2, every),
+        trainer.train(spec.withModel(plan.memoryModel()).withBatchSize(plan.memoryBatch()),
+                new TrainingOptions(steps, checkpointEvery, 2, every),
                 dir, p -> {
                     if (p.checkpoint() == null) {
                         System.gc();
@@ -292,7 +331,7 @@ public final class UNetBenchmark {
                 });
         double seconds = (System.nanoTime() - t0) / 1e9;
         deleteTree(dir);
-        return new MemoryRun(threads, plan.memoryBatch(), steps, checkpointEvery, points, seconds);
+        return new MemoryRun(threads, plan.memoryBatch(), steps, checkpointEvery, parameters, points, seconds);
     }
 
     /** The arrays alive in every DJL manager (counted from the engine's root manager). */
@@ -351,6 +390,15 @@ public final class UNetBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The mean seconds per iteration of the last run's windows (all of equal length but maybe the last). */
+    private static double lastRun(List<Double> perWindow, int windows) {
+        double sum = 0;
+        for (int i = perWindow.size() - windows; i < perWindow.size(); i++) {
+            sum += perWindow.get(i);
+        }
+        return sum / windows;
     }
 
     private static double last(List<Double> l) {

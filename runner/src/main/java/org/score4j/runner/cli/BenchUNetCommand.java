@@ -28,8 +28,8 @@ import picocli.CommandLine.ParentCommand;
                 + "weights bit for bit), and the Trainer's overhead per iteration (goal: at most 5 %);",
             "  sampling: images/s and score evaluations/s of ode euler on the trained weights, through the run "
                 + "loop and a bare loop;",
-            "  memory (--memory-steps N): resident memory at 20 points of an N-iteration training run, and its "
-                + "growth after the first fifth.",
+            "  memory (--memory-steps N): resident memory at 20 points of an N-iteration training run of a "
+                + "smaller U-Net (base --memory-base-channels), and its growth after the first fifth.",
             "Medians of interleaved runs after a warm-up. Training data: synthetic images (default; pixels do "
                 + "not change the cost) or mnist. Tables go to stdout, progress to stderr; see docs/benchmarks.md."})
 final class BenchUNetCommand implements Callable<Integer> {
@@ -86,6 +86,11 @@ final class BenchUNetCommand implements Callable<Integer> {
     @Option(names = "--memory-batch", paramLabel = "B", description = "Images per iteration of the memory run (default ${DEFAULT-VALUE}).")
     int memoryBatch = 8;
 
+    @Option(names = "--memory-base-channels", paramLabel = "C",
+            description = "model.base_channels of the memory run's U-Net, otherwise the benchmark's (default "
+                    + "${DEFAULT-VALUE}: small enough for thousands of iterations).")
+    int memoryBaseChannels = UNetBenchPlan.DEFAULT_MEMORY_BASE_CHANNELS;
+
     @Option(names = "--warmup-iterations", paramLabel = "N",
             description = "Iterations of the untimed warm-up run of the trainer and the bare loop, 0 for none "
                     + "(default ${DEFAULT-VALUE}).")
@@ -106,20 +111,22 @@ final class BenchUNetCommand implements Callable<Integer> {
     public Integer call() {
         UNetBenchPlan plan = new UNetBenchPlan(UNetBenchPlan.unet(baseChannels, channelMult, attention, groups),
                 UNetBenchPlan.Data.of(data), batch, iterations, logEvery, repeats, threads, warmupIterations, sampleN,
-                sampleSteps, memorySteps, memoryBatch, seed);
+                sampleSteps, memorySteps, memoryBatch,
+                UNetBenchPlan.unet(memoryBaseChannels, channelMult, attention, groups), seed);
         if (plan.threads().isEmpty()) {
             throw new org.score4j.api.ConfigException("--threads needs at least one thread count, e.g. 1,2");
         }
         if (markdown != null) {
             AtomicFiles.checkWritable(markdown, "--markdown");
         }
+        UNetBenchmark bench = new UNetBenchmark(main.score4j().assembler());
+        bench.validate(plan);
         double load = Machine.loadAverage();
         if (load >= 0.5) {
             main.err.printf(Locale.ROOT, "bench-unet: note: the machine is busy (1-minute load average %.2f); other "
                     + "work makes wall times noisy, see the CPU overhead column%n", load);
         }
-        UNetBenchTable table = new UNetBenchmark(main.score4j().assembler())
-                .run(plan, line -> main.err.println("bench-unet: " + line));
+        UNetBenchTable table = bench.run(plan, line -> main.err.println("bench-unet: " + line));
         main.out.print(table.toText());
         if (markdown != null) {
             byte[] bytes = table.toMarkdown().getBytes(StandardCharsets.UTF_8);
