@@ -84,7 +84,7 @@ final class BenchUNetCommand implements Callable<Integer> {
     int memorySteps = 0;
 
     @Option(names = "--memory-batch", paramLabel = "B", description = "Images per iteration of the memory run (default ${DEFAULT-VALUE}).")
-    int memoryBatch = 8;
+    int memoryBatch = 4;
 
     @Option(names = "--memory-base-channels", paramLabel = "C",
             description = "model.base_channels of the memory run's U-Net, otherwise the benchmark's (default "
