@@ -39,8 +39,12 @@ import org.score4j.runner.train.TrainingSpec;
 
 /**
  * The measurements behind {@code score4j bench-unet}, for an image model (the MNIST recipe's U-Net by default)
- * on 1×28×28 images:
+ * on 1×28×28 images, in this order (the memory run first, while the process has not yet grown through the larger
+ * runs: memory they free stays with the allocator and would absorb a leak of the same size):
  * <ol>
+ *   <li><b>memory</b> (when {@code memorySteps} &gt; 0), at the first thread count: one trainer run of the
+ *       (smaller) memory model for that many iterations at {@code memoryBatch} images, a checkpoint every fifth
+ *       of it, with resident memory read at 20 points (see {@link MemoryRun});</li>
  *   <li><b>training</b>, per intra-op thread count: the real {@link Trainer} (metrics file, progress listener,
  *       final checkpoint) and the {@link BareTraining bare DJL loop} each run {@code iterations} iterations,
  *       {@code repeats} times, interleaved (the order alternating), after an untimed warm-up run of each; the
@@ -50,10 +54,7 @@ import org.score4j.runner.train.TrainingSpec;
  *       averaged weights;</li>
  *   <li><b>sampling</b>, per thread count: {@code ode} Euler on VP with the weights of the first timed trainer
  *       run ({@code model.checkpoint}), one batch of {@code sampleN} images, through the {@link RunLoop} and
- *       through the sampler's {@link BareLoops bare loop}, interleaved, after a 2-step warm-up;</li>
- *   <li><b>memory</b> (when {@code memorySteps} &gt; 0), at the first thread count: one trainer run of the
- *       (smaller) memory model for that many iterations at {@code memoryBatch} images, a checkpoint every fifth
- *       of it, with resident memory read at 20 points (see {@link MemoryRun}).</li>
+ *       through the sampler's {@link BareLoops bare loop}, interleaved, after a 2-step warm-up.</li>
  * </ol>
  * Everything runs in this process on the calling thread; files go to a temporary folder that is removed at the
  * end. Not thread-safe: it changes the calling thread's intra-op thread count (restored at the end), and
@@ -94,6 +95,13 @@ public final class UNetBenchmark {
                     ? synthetic(tmp.resolve("synthetic.npy"), facts.shape(), plan.seed())
                     : PluginRef.of("mnist").with("limit", Integer.toString(UNetBenchPlan.MNIST_LIMIT));
             TrainingSpec spec = plan.trainingSpec(data);
+            // first, while the process is small: memory the larger runs free stays with the allocator and would
+            // absorb (hide) a leak of the same size
+            MemoryRun memory = null;
+            if (plan.memorySteps() > 0) {
+                IntraOpThreads.set(counts.get(0));
+                memory = memoryRun(plan, spec, counts.get(0), memoryParameters, tmp.resolve("memory"), progress);
+            }
             List<TrainingRow> training = new ArrayList<>();
             Path weights = null;
             for (int threads : counts) {
@@ -108,11 +116,6 @@ public final class UNetBenchmark {
             for (int threads : counts) {
                 IntraOpThreads.set(threads);
                 sampling.add(measureSampling(plan, Checkpoint.list(weights).get(0), threads, progress));
-            }
-            MemoryRun memory = null;
-            if (plan.memorySteps() > 0) {
-                IntraOpThreads.set(counts.get(0));
-                memory = memoryRun(plan, spec, counts.get(0), memoryParameters, tmp.resolve("memory"), progress);
             }
             return new UNetBenchTable(plan, Machine.current(), facts.parameters(), loadBefore, Machine.loadAverage(),
                     training, sampling, memory);
