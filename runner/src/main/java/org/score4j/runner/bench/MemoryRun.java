@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The long training run of {@code score4j bench-unet --memory-steps N}: the process's resident memory read at
- * 20 points of a run of the {@link org.score4j.runner.train.Trainer} (after a garbage collection), with the
+ * 20 points of a run of the {@link org.score4j.runner.train.Trainer} (after garbage collections that let the
+ * cleaners of released direct buffers run), with the
  * number of arrays alive in DJL's managers.
  *
  * @param threads PyTorch intra-op threads during the run
@@ -72,7 +73,7 @@ public record MemoryRun(int threads, int batch, int steps, int checkpointEvery, 
      * 1000 iterations (NaN with fewer than two readings).
      */
     public double slopeKbPer1000() {
-        List<Point> after = points.stream().filter(p -> p.iteration() >= afterWarmup().iteration()).toList();
+        List<Point> after = afterWarmupPoints();
         int n = after.size();
         if (n < 2) {
             return Double.NaN;
@@ -92,6 +93,40 @@ public record MemoryRun(int threads, int batch, int steps, int checkpointEvery, 
             sxx += (p.iteration() - mx) * (p.iteration() - mx);
         }
         return 1000 * sxy / sxx;
+    }
+
+    /** The readings from the end of the warm-up on. */
+    public List<Point> afterWarmupPoints() {
+        int from = afterWarmup().iteration();
+        return points.stream().filter(p -> p.iteration() >= from).toList();
+    }
+
+    /**
+     * The mean resident size of the first and of the second half of the readings after the warm-up, kB (the
+     * middle reading of an odd count in neither): a leak makes the second larger, the allocator's ups and downs
+     * between readings average out.
+     */
+    public double[] halfMeansKb() {
+        List<Point> after = afterWarmupPoints();
+        int half = after.size() / 2;
+        double a = 0;
+        double b = 0;
+        for (int i = 0; i < half; i++) {
+            a += after.get(i).residentKb();
+            b += after.get(after.size() - 1 - i).residentKb();
+        }
+        return half == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {a / half, b / half};
+    }
+
+    /** The smallest and largest resident size after the warm-up, kB. */
+    public long[] residentRangeKb() {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (Point p : afterWarmupPoints()) {
+            lo = Math.min(lo, p.residentKb());
+            hi = Math.max(hi, p.residentKb());
+        }
+        return new long[] {lo, hi};
     }
 
     /** The fewest and most arrays alive after the warm-up. */

@@ -100,7 +100,7 @@ public record UNetBenchTable(UNetBenchPlan plan, Machine machine, long parameter
 
     private String memoryTitle() {
         return String.format(Locale.ROOT, "Memory: %s (%,d parameters), %d training iterations of %d images, %d "
-                + "intra-op thread%s, a checkpoint every %d; readings after a garbage collection",
+                + "intra-op thread%s, a checkpoint every %d; readings after garbage collections",
                 plan.memoryModel().name() + " " + new TreeMap<>(plan.memoryModel().config()), memory.parameters(),
                 memory.steps(), memory.batch(), memory.threads(), memory.threads() == 1 ? "" : "s",
                 memory.checkpointEvery());
@@ -125,11 +125,15 @@ public record UNetBenchTable(UNetBenchPlan plan, Machine machine, long parameter
         if (memory != null) {
             MemoryRun.Point w = memory.afterWarmup();
             int[] arrays = memory.arraysAfterWarmup();
-            out.add(String.format(Locale.ROOT, "Memory after warm-up (iteration %d to %d): RSS %+.1f MB "
-                    + "(%+.2f MB per 1000 iterations, least squares), outside the heap %+.1f MB; arrays alive %d..%d; "
-                    + "run %.0f s.", w.iteration(), memory.last().iteration(), memory.growthKb() / 1024.0,
-                    memory.slopeKbPer1000() / 1024.0, memory.nativeGrowthKb() / 1024.0, arrays[0], arrays[1],
-                    memory.seconds()));
+            long[] range = memory.residentRangeKb();
+            double[] halves = memory.halfMeansKb();
+            out.add(String.format(Locale.ROOT, "Memory after warm-up (iterations %d to %d, %d readings): RSS %.1f to "
+                    + "%.1f MB, mean %.1f MB in the first half of the readings and %.1f MB in the second; "
+                    + "least-squares slope %+.2f MB per 1000 iterations; first to last reading %+.1f MB (outside the "
+                    + "heap %+.1f MB); arrays alive %d..%d; run %.0f s.", w.iteration(), memory.last().iteration(),
+                    memory.afterWarmupPoints().size(), range[0] / 1024.0, range[1] / 1024.0, halves[0] / 1024.0,
+                    halves[1] / 1024.0, memory.slopeKbPer1000() / 1024.0, memory.growthKb() / 1024.0,
+                    memory.nativeGrowthKb() / 1024.0, arrays[0], arrays[1], memory.seconds()));
         }
         return out;
     }

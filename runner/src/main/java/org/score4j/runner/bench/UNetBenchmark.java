@@ -64,12 +64,19 @@ public final class UNetBenchmark {
     private final PipelineAssembler assembler;
     private final Registries registries;
     private final Trainer trainer;
+    private final long settleMillis;
 
     /** A benchmark over the plugins of {@code assembler} (which must provide the model, vp, npy, ode, uniform). */
     public UNetBenchmark(PipelineAssembler assembler) {
+        this(assembler, 200);
+    }
+
+    /** The same, pausing {@code settleMillis} after each of the three collections before a memory reading. */
+    UNetBenchmark(PipelineAssembler assembler, long settleMillis) {
         this.assembler = assembler;
         this.registries = assembler.registries();
         this.trainer = new Trainer(registries);
+        this.settleMillis = settleMillis;
     }
 
     /**
@@ -324,7 +331,7 @@ public final class UNetBenchmark {
                 new TrainingOptions(steps, checkpointEvery, 2, every),
                 dir, p -> {
                     if (p.checkpoint() == null) {
-                        System.gc();
+                        settle();
                         MemoryRun.Point point = new MemoryRun.Point(p.iteration(), Machine.residentKb(),
                                 Machine.heapCommittedKb(), engineArrays());
                         points.add(point);
@@ -335,6 +342,22 @@ public final class UNetBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         deleteTree(dir);
         return new MemoryRun(threads, plan.memoryBatch(), steps, checkpointEvery, parameters, points, seconds);
+    }
+
+    /**
+     * Collects garbage three times, {@code settleMillis} apart (200 ms), so that the cleaners of released direct buffers (DJL copies
+     * Java arrays through them) have run before resident memory is read.
+     */
+    private void settle() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(settleMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The arrays alive in every DJL manager (counted from the engine's root manager). */

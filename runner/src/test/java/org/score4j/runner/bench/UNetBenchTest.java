@@ -43,7 +43,8 @@ class UNetBenchTest {
     void benchmarkRunsEndToEndAndFillsTheTables() {
         int before = IntraOpThreads.get();
         List<String> progress = new ArrayList<>();
-        UNetBenchTable table = new UNetBenchmark(SCORE4J.assembler()).run(plan(List.of(1), 20), progress::add);
+        // no pauses before the memory readings: the test checks their structure, not their values
+        UNetBenchTable table = new UNetBenchmark(SCORE4J.assembler(), 0).run(plan(List.of(1), 20), progress::add);
 
         assertThat(IntraOpThreads.get()).as("thread count restored").isEqualTo(before);
         assertThat(table.parameters()).isPositive();
@@ -169,6 +170,11 @@ class UNetBenchTest {
         assertThat(memory.growthKb()).isEqualTo(15L * 16);
         assertThat(memory.slopeKbPer1000()).isCloseTo(3000.0, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(memory.nativeGrowthKb()).isEqualTo(15L * 16);
+        assertThat(memory.afterWarmupPoints()).hasSize(17);
+        // readings 4..11 and 13..20 (i = reading number): 101,000 + 15 i kB
+        assertThat(memory.halfMeansKb()[0]).isCloseTo(101_000 + 15 * 7.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(memory.halfMeansKb()[1]).isCloseTo(101_000 + 15 * 16.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(memory.residentRangeKb()).containsExactly(101_000 + 15 * 4, 101_000 + 15 * 20);
 
         String md = table.toMarkdown();
         assertThat(md).contains("| 1 | 4 | 4 | 200.0 | 20.0 | 200.0 | 20.0 | +0.0 | +0.00 | -50.0 | +0.0 | 0 | yes |")
@@ -176,7 +182,10 @@ class UNetBenchTest {
                 .contains("| 1 | 3 | 2 | 2 | 1.00 | 3.0 | 6 | 0.50 | +100.0 | +100.0 | 0 |")
                 .contains("| 2 | 3 | 2 | 2 | 0.25 | 12.0 | 24 | 0.25 | +0.0 | +0.0 | 0 |")
                 .contains("Speed-up of 2 threads over 1: training x2.00 (trainer), x1.60 (bare); sampling x4.00.")
-                .contains("Memory after warm-up (iteration 20 to 100): RSS +0.2 MB (+2.93 MB per 1000 iterations")
+                .contains("Memory after warm-up (iterations 20 to 100, 17 readings): RSS 98.7 to 98.9 MB, mean 98.7 MB "
+                        + "in the first half of the readings and 98.9 MB in the second; least-squares slope +2.93 MB "
+                        + "per 1000 iterations; first to last reading +0.2 MB (outside the heap +0.2 MB); arrays "
+                        + "alive 77..77; run 12 s.")
                 .contains("1,234 parameters").contains("(567 parameters), 100 training iterations of 2 images").contains("1-minute load average 1.00 at the start, 2.00 at the end");
         String text = table.toText();
         assertThat(text).contains("Speed-up of 2 threads over 1");
