@@ -24,8 +24,8 @@ import picocli.CommandLine.ParentCommand;
         description = {"Time a U-Net on 1x28x28 images (default: the MNIST recipe's, base 16, channel_mult 1,2,4, "
                 + "attention at 7, 8 groups) in this process, at each intra-op thread count:",
             "  training: images/s through score4j's Trainer (metrics, progress, checkpoint) and through a bare DJL "
-                + "loop doing the same forward, backward, Adam and EMA work on the same batches (same losses and "
-                + "weights bit for bit), and the Trainer's overhead per iteration (goal: at most 5 %);",
+                + "loop doing the same forward, backward, Adam and EMA work on the same batches (at one thread the same "
+                + "losses and weights, bit for bit), and the Trainer's overhead per iteration (goal: at most 5 %%);",
             "  sampling: images/s and score evaluations/s of ode euler on the trained weights, through the run "
                 + "loop and a bare loop;",
             "  memory (--memory-steps N): resident memory at 20 points of an N-iteration training run of a "

@@ -266,6 +266,7 @@ class UNetBenchTest {
                 new java.io.PrintStream(help, true, java.nio.charset.StandardCharsets.UTF_8),
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
         assertThat(help.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("--memory-steps")
-                .contains("--base-channels").contains("--data").contains("bare DJL");
+                .contains("--base-channels").contains("--data").contains("bare DJL").contains("at most 5 %)")
+                .doesNotContain("%n");
     }
 }
