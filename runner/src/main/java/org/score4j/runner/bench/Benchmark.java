@@ -1,6 +1,5 @@
 package org.score4j.runner.bench;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -153,10 +152,8 @@ public final class Benchmark {
         return data;
     }
 
-    /** CPU time of this process, all threads, nanoseconds. */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return Machine.processCpuNanos();
     }
 
     private static double last(List<Double> l) {

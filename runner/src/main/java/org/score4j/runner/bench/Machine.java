@@ -2,6 +2,7 @@ package org.score4j.runner.bench;
 
 import ai.djl.engine.Engine;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +36,31 @@ public record Machine(int cpus, String cpuModel, String java, String os, String 
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** CPU time of this process, all threads, nanoseconds. */
+    public static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The resident set size of this process ({@code VmRSS} of {@code /proc/self/status}), kB; −1 where unknown. */
+    public static long residentKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    /** The Java heap's committed size, kB (the part of the resident set the heap can account for at most). */
+    public static long heapCommittedKb() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
     }
 
     private static String readCpuModel() {

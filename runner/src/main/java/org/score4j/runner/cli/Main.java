@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "score4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Score-based generative modelling: sample, train, likelihoods and latent codes, inverse problems, evaluate, fetch data sets, inspect plugins, benchmark.",
         subcommands = {PluginsCommand.class, SampleCommand.class, TrainCommand.class, LikelihoodCommand.class,
-                EncodeCommand.class, DecodeCommand.class, InterpolateCommand.class, BenchCommand.class,
+                EncodeCommand.class, DecodeCommand.class, InterpolateCommand.class, BenchCommand.class, BenchUNetCommand.class,
                 BenchQualityCommand.class, EvaluateCommand.class, TrainClassifierCommand.class, DataCommand.class,
                 MeasureCommand.class, InverseCommand.class,
                 CommandLine.HelpCommand.class})

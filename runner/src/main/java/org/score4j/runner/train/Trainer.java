@@ -66,7 +66,9 @@ import org.score4j.runner.io.IoWriter;
  * {@link LabelDropout label dropout} (from streams of their own, so it leaves t and z as they are). Iteration k
  * is therefore a function of the seed, k and the state after k − 1, and the state is what a checkpoint holds
  * (weights, averaged weights, Adam's moments and step): the same seed gives the same bits, and a run resumed
- * from a checkpoint continues exactly as the uninterrupted run (on the same engine and thread count).
+ * from a checkpoint continues exactly as the uninterrupted run (on the same engine and thread count; with more
+ * than one intra-op thread PyTorch's CPU kernels are not bit-reproducible, and with one thread an occasional
+ * run-to-run difference in U-Net gradients has been observed, see docs/benchmarks.md).
  *
  * <p><b>Memory.</b> Each iteration runs in a sub-manager; the parameters, averaged parameters and moments
  * are attached to it temporarily and return to their managers when it closes, so everything else the
@@ -497,16 +499,19 @@ public final class Trainer {
             double lr = spec.learningRate();
             double gradNorm = Double.NaN;
             Path checkpoint = lastGood;
+            // the same array objects all run long: updates are in place, and steps only attach them temporarily
+            // (collecting them from the network takes a walk over every block, ~0.2-0.7 ms for the MNIST U-Net)
+            List<NDArray> params = arrays(model);
+            List<NDArray> avg = arrays(average);
+            List<NDArray> moments = adam.arrays();
             for (int k = start + 1; k <= n; k++) {
                 lr = spec.warmup() > 0 ? spec.learningRate() * Math.min(1.0, (double) k / spec.warmup())
                         : spec.learningRate();
                 double loss;
                 try (NDManager step = root.newSubManager()) {
-                    List<NDArray> params = arrays(model);
-                    List<NDArray> avg = arrays(average);
                     params.forEach(a -> a.tempAttach(step));
                     avg.forEach(a -> a.tempAttach(step));
-                    adam.arrays().forEach(a -> a.tempAttach(step));
+                    moments.forEach(a -> a.tempAttach(step));
 
                     long first = (long) (k - 1) * b;
                     NoiseSource noise = PerSampleNoise.create(noiseSeed, first, b);
