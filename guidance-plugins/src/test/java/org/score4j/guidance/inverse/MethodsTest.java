@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.score4j.api.ConfigException;
 import org.score4j.api.Score4jException;
 import org.score4j.api.guidance.Guidance;
@@ -169,10 +171,11 @@ class MethodsTest {
                 .hasMessageContaining("measures samples of shape (2,)");
     }
 
-    @Test
-    void dpsOfAGaussianPriorIsItsClosedForm() {
+    @ParameterizedTest(name = "gamma {0}")
+    @ValueSource(doubles = {0, 0.3})
+    void dpsOfAGaussianPriorIsItsClosedForm(double gamma) {
         // prior N(μ, s²I): x̂₀(x) = μ + c·(x − mμ) with c = m s²/(m²s² + σ²), so
-        // ∇ ‖y − A x̂₀‖² = 2c·Aᵀ(A x̂₀ − y) and the DPS score is s(x) − ζ/(2σ_y²)·that
+        // ∇ ‖y − A x̂₀‖² = 2c·Aᵀ(A x̂₀ − y) and the DPS score is s(x) − ζ/(2v)·that, v = σ_y² + γσ²/m²
         int d = 4;
         double[] mu = {0.5, -1, 2, 0};
         double s = 0.7;
@@ -180,7 +183,8 @@ class MethodsTest {
                 new double[] {s}));
         LinearOperator op = inpaintHalf(d, 0.2);   // observes entries 0 and 1
         double zeta = 0.8;
-        Guidance g = guidance(new DpsMethod.Factory(), Map.of("zeta", Double.toString(zeta)), op);
+        Guidance g = guidance(new DpsMethod.Factory(), Map.of("zeta", Double.toString(zeta), "gamma",
+                Double.toString(gamma)), op);
         ScoreFunction dps = g.wrap(model.scoreFunction(VP), model, VP);
         int n = 3;
         double[] x = random(n * d, 4, 1.2);
@@ -203,7 +207,8 @@ class MethodsTest {
                     double like = 0;
                     if (j < 2) {
                         double x0 = mu[j] + c * (xj - mt * mu[j]);
-                        like = -zeta / (2 * 0.2 * 0.2) * 2 * c * (x0 - yf[j]);
+                        double vy = 0.2 * 0.2 + gamma * mg.variance() / (mt * mt);
+                        like = -zeta / (2 * vy) * 2 * c * (x0 - yf[j]);
                     }
                     assertThat(got[i * d + j]).as("row %d, entry %d", i, j).isCloseTo(prior + like,
                             within(1e-9 * (1 + Math.abs(prior + like))));
@@ -232,6 +237,8 @@ class MethodsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("operator.noise > 0");
         assertThatThrownBy(() -> PluginConfig.of("method", new DpsMethod.Factory(), Map.of("zeta", "-1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("method.zeta");
+        assertThatThrownBy(() -> PluginConfig.of("method", new DpsMethod.Factory(), Map.of("gamma", "-0.1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("method.gamma");
         assertThatThrownBy(() -> PluginConfig.of("method", new ProjectionMethod.Factory(), Map.of("lambda", "1.5")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("method.lambda");
     }
