@@ -27,7 +27,7 @@ import org.score4j.api.sde.Sde;
  * x̂₀ into the likelihood,
  * <pre>
  *   x̂₀(x, t) = (x + σ(t)²·s(x, t)) / m(t)                      (Tweedie's formula)
- *   v(t)     = σ_y² + γ·σ(t)²/m(t)²
+ *   v(t)     = σ_y² + γ·g·σ(t)²/m(t)²,   g = ‖A‖_F²/M
  *   s̃(x, t)  = s(x, t) − ζ / (2·v(t)) · ∇ₓ ‖y − A(x̂₀(x, t))‖²
  * </pre>
  * with the gradient taken through the model's score by DJL autograd (one score evaluation and one backward
@@ -38,13 +38,16 @@ import org.score4j.api.sde.Sde;
  * sample per discrete step; taking it as a score term instead makes the method independent of the time grid
  * and usable with every solver.
  *
- * <p><b>Stiffness and γ.</b> With γ = 0 the term's curvature is ζ·‖∂x̂₀/∂x‖²/σ_y² at every t, far above the
- * prior's where x̂₀ still varies with x (mid t) and σ_y is small, and an explicit step of the sampler (reverse
- * diffusion moves x by g(t)²·Δt·s̃) diverges once g²·Δt·ζ·‖∂x̂₀/∂x‖²/σ_y² exceeds about 2: with σ_y = 0.01 on a
- * 2-D mixture the pc sampler turned NaN at step 641 of 1000 and 3200 of 4000. γ &gt; 0 adds the variance of x₀
- * given x_t, approximated as γ·σ(t)²/m(t)² (γ = 1: the bound of an uninformative prior), to that of the noise, as
- * in the likelihood of Rozet and Louppe 2023 ("Score-based Data Assimilation"): the term then keeps the
- * curvature of the prior's order at mid t and tends to the DPS term as t → t0, where σ(t) → 0.
+ * <p><b>The spread of x₀ given x_t (γ).</b> γ·σ(t)²/m(t)² approximates the variance of x₀ given x_t (σ²/m² bounds
+ * it for an uninformative prior), as in the likelihood of Rozet and Louppe 2023 ("Score-based Data
+ * Assimilation"); A·x₀ then spreads by that times A·Aᵀ, which the term replaces by its mean eigenvalue g
+ * (g = ‖A‖_F²/M, computed once for a linear operator by applying A to the D unit vectors: 1 for inpainting,
+ * 1/k² for super-resolution by k; 1 for a non-linear operator). It matters for stability: with γ = 0 the term's
+ * curvature is ζ·‖∂x̂₀/∂x‖²/σ_y² at every t, far above the prior's where x̂₀ still varies with x and σ_y is small,
+ * and an explicit step of the sampler (reverse diffusion moves x by g(t)²·Δt·s̃) diverges once
+ * g(t)²·Δt·ζ·‖∂x̂₀/∂x‖²/σ_y² exceeds about 2: with σ_y = 0.01 on a 2-D mixture the pc sampler turned NaN at step
+ * 641 of 1000 and 3200 of 4000. With γ &gt; 0 the term fades where σ(t)/m(t) is large — where a network's x̂₀ =
+ * (x − σε)/m also amplifies its errors by 1/m — and still tends to the DPS term as t → t0, where σ(t) → 0.
  *
  * <p>Works with any differentiable {@link MeasurementOperator} (linear or not) and needs measurement noise
  * σ_y &gt; 0. Keys: {@code zeta} (ζ, default 1, in [0, 1000]; 0 samples the prior), {@code gamma} (γ, default
@@ -86,15 +89,45 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
             throw new ConfigException("method dps weighs the measurement by its noise: set operator.noise > 0 (the "
                     + "standard deviation σ_y of the measurement noise)");
         }
-        return new Dps(operator, zeta, gamma);
+        return new Dps(operator, zeta, gamma, gamma == 0 ? 1 : gain(operator));
+    }
+
+    /** Rows of unit vectors per batch when measuring the gain. */
+    private static final int GAIN_CHUNK = 1024;
+
+    /**
+     * g = ‖A‖_F²/M, the mean eigenvalue of A·Aᵀ, from A applied to the D unit vectors (float64); 1 for a
+     * non-linear operator.
+     */
+    static double gain(MeasurementOperator op) {
+        if (!(op instanceof org.score4j.api.inverse.LinearOperator)) {
+            return 1;
+        }
+        int d = Math.toIntExact(op.sampleShape().size());
+        long m = op.measurementShape().size();
+        double sum = 0;
+        try (NDManager nd = NDManager.newBaseManager()) {
+            for (int from = 0; from < d; from += GAIN_CHUNK) {
+                int count = Math.min(GAIN_CHUNK, d - from);
+                try (NDManager sub = nd.newSubManager()) {
+                    double[] e = new double[count * d];
+                    for (int i = 0; i < count; i++) {
+                        e[i * d + from + i] = 1;
+                    }
+                    NDArray ax = op.apply(sub.create(e, new Shape(count, d)));
+                    sum += ax.square().sum().toType(DataType.FLOAT64, false).getDouble();
+                }
+            }
+        }
+        return sum / m;
     }
 
     /** The guidance. */
-    private record Dps(MeasurementOperator op, double zeta, double gamma) implements Guidance {
+    private record Dps(MeasurementOperator op, double zeta, double gamma, double gain) implements Guidance {
         @Override
         public ScoreFunction wrap(ScoreFunction inner, ScoreModel model, Sde sde) {
             Measurements.checkModel(model, op, NAME);
-            return new Guided(inner, sde, op, zeta, gamma);
+            return new Guided(inner, sde, op, zeta, gamma * gain, gamma);
         }
     }
 
@@ -104,19 +137,21 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
         private final Sde sde;
         private final MeasurementOperator op;
         private final double zeta;
-        private final double gamma;
+        private final double gamma;   // γ·g
+        private final double prior;   // γ, for messages
         private final double noiseVariance;   // σ_y²
 
-        Guided(ScoreFunction inner, Sde sde, MeasurementOperator op, double zeta, double gamma) {
+        Guided(ScoreFunction inner, Sde sde, MeasurementOperator op, double zeta, double gamma, double prior) {
             this.inner = inner;
             this.sde = sde;
             this.op = op;
             this.zeta = zeta;
             this.gamma = gamma;
+            this.prior = prior;
             this.noiseVariance = op.noiseStd() * op.noiseStd();
         }
 
-        /** ζ/(2·(σ_y² + γ·σ²/m²)) at a time of marginal mean m and variance σ². */
+        /** ζ/(2·(σ_y² + γ·g·σ²/m²)) at a time of marginal mean m and variance σ². */
         private double weight(double mean, double var) {
             return zeta / (2 * (noiseVariance + gamma * var / (mean * mean)));
         }
@@ -228,7 +263,7 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
 
         @Override
         public String toString() {
-            return "dps(zeta=" + zeta + ", gamma=" + gamma + ", " + op + ") of " + inner;
+            return "dps(zeta=" + zeta + ", gamma=" + prior + ", " + op + ") of " + inner;
         }
     }
 
@@ -236,10 +271,10 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
     public static final class Factory implements MethodFactory {
         private static final Map<String, ConfigKey> KEYS = Map.of(
                 "zeta", ConfigKey.ofDouble("zeta", 1, 0, MAX_ZETA, "step size ζ of the likelihood term "
-                        + "−ζ/(2v)·∇‖y − A(x̂₀)‖², v = σ_y² + γ·σ(t)²/m(t)² (1: the Gaussian likelihood of x̂₀)"),
+                        + "−ζ/(2v)·∇‖y − A(x̂₀)‖² (1: the Gaussian likelihood of x̂₀)"),
                 "gamma", ConfigKey.ofDouble("gamma", DEFAULT_GAMMA, 0, MAX_GAMMA, "weight γ of the spread of x₀ "
-                        + "given x_t, γ·σ(t)²/m(t)², added to σ_y² in the likelihood (0: the DPS term of Chung et al.; "
-                        + "> 0 keeps it stable for small σ_y)"));
+                        + "given x_t: v = σ_y² + γ·g·σ(t)²/m(t)², g = ‖A‖_F²/M (0: the DPS term of Chung et al.; > 0 "
+                        + "keeps it stable for small σ_y)"));
 
         @Override
         public String name() {

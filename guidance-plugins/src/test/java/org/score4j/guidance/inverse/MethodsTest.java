@@ -207,7 +207,7 @@ class MethodsTest {
                     double like = 0;
                     if (j < 2) {
                         double x0 = mu[j] + c * (xj - mt * mu[j]);
-                        double vy = 0.2 * 0.2 + gamma * mg.variance() / (mt * mt);
+                        double vy = 0.2 * 0.2 + gamma * mg.variance() / (mt * mt);   // inpainting: g = 1
                         like = -zeta / (2 * vy) * 2 * c * (x0 - yf[j]);
                     }
                     assertThat(got[i * d + j]).as("row %d, entry %d", i, j).isCloseTo(prior + like,
@@ -229,6 +229,18 @@ class MethodsTest {
             assertThat(none.score(xa, 0.3, cond).toDoubleArray())
                     .containsExactly(model.scoreFunction(VP).score(xa, 0.3, cond).toDoubleArray());
         }
+    }
+
+    @Test
+    void theSpreadOfTheMeasurementIsScaledByTheMeanEigenvalueOfAAt() {
+        // g = ‖A‖_F²/M: 1 for inpainting, 1/k² for k×k average pooling, Σ w² / 1 for colorize
+        assertThat(DpsMethod.gain(inpaintHalf(6, 0.1))).isCloseTo(1, within(1e-12));
+        LinearOperator pool = (LinearOperator) new SuperResolutionOperator.Factory().create(PluginConfig.of("operator",
+                new SuperResolutionOperator.Factory(), Map.of("factor", "2", "noise", "0.1"))).bind(new Shape(1, 4, 4));
+        assertThat(DpsMethod.gain(pool)).isCloseTo(0.25, within(1e-12));
+        LinearOperator gray = (LinearOperator) new ColorizeOperator.Factory().create(PluginConfig.of("operator",
+                new ColorizeOperator.Factory(), Map.of("noise", "0.1"))).bind(new Shape(3, 2, 2));
+        assertThat(DpsMethod.gain(gray)).isCloseTo(0.299 * 0.299 + 0.587 * 0.587 + 0.114 * 0.114, within(1e-12));
     }
 
     @Test
