@@ -51,13 +51,16 @@ import org.score4j.api.sde.Sde;
  *
  * <p>Works with any differentiable {@link MeasurementOperator} (linear or not) and needs measurement noise
  * σ_y &gt; 0. Keys: {@code zeta} (ζ, default 1, in [0, 1000]; 0 samples the prior), {@code gamma} (γ, default
- * {@value #DEFAULT_GAMMA}, in [0, 1000]; 0 is the DPS term of the paper). Immutable and thread-safe; gradient
+ * {@value #DEFAULT_GAMMA}, in [0, 1000]; 0 is the DPS term of the paper), {@code clip} (c, default 0: none; with
+ * c &gt; 0 x̂₀ is clipped to [−c, c] before A, so that coordinates of x̂₀ outside the data's range give no
+ * gradient, as the reference code of Chung et al. clips x̂₀ to [−1, 1]; c = 1 for images scaled to [−1, 1]). Immutable and thread-safe; gradient
  * recording is serialized process-wide, and a guided score cannot itself be differentiated again.
  *
  * @param zeta ζ, the step size of the likelihood term
  * @param gamma γ, the weight of the spread of x₀ given x_t in the likelihood's variance
+ * @param clip c, the bound x̂₀ is clipped to (0: none)
  */
-public record DpsMethod(double zeta, double gamma) implements InverseMethod {
+public record DpsMethod(double zeta, double gamma, double clip) implements InverseMethod {
     /** The plugin name. */
     public static final String NAME = "dps";
     /** The largest ζ accepted. */
@@ -74,6 +77,10 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
             throw new ConfigException("invalid value '" + zeta + "' for method.zeta; expected a number in [0, "
                     + (int) MAX_ZETA + "]");
         }
+        if (!(clip >= 0 && clip <= MAX_GAMMA)) {
+            throw new ConfigException("invalid value '" + clip + "' for method.clip; expected a number in [0, "
+                    + (int) MAX_GAMMA + "] (0: no clipping)");
+        }
         if (!(gamma >= 0 && gamma <= MAX_GAMMA)) {
             throw new ConfigException("invalid value '" + gamma + "' for method.gamma; expected a number in [0, "
                     + (int) MAX_GAMMA + "]");
@@ -89,7 +96,7 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
             throw new ConfigException("method dps weighs the measurement by its noise: set operator.noise > 0 (the "
                     + "standard deviation σ_y of the measurement noise)");
         }
-        return new Dps(operator, zeta, gamma, gamma == 0 ? 1 : gain(operator));
+        return new Dps(operator, zeta, gamma, gamma == 0 ? 1 : gain(operator), clip);
     }
 
     /** Rows of unit vectors per batch when measuring the gain. */
@@ -123,11 +130,12 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
     }
 
     /** The guidance. */
-    private record Dps(MeasurementOperator op, double zeta, double gamma, double gain) implements Guidance {
+    private record Dps(MeasurementOperator op, double zeta, double gamma, double gain, double clip)
+            implements Guidance {
         @Override
         public ScoreFunction wrap(ScoreFunction inner, ScoreModel model, Sde sde) {
             Measurements.checkModel(model, op, NAME);
-            return new Guided(inner, sde, op, zeta, gamma * gain, gamma);
+            return new Guided(inner, sde, op, zeta, gamma * gain, gamma, clip);
         }
     }
 
@@ -140,8 +148,11 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
         private final double gamma;   // γ·g
         private final double prior;   // γ, for messages
         private final double noiseVariance;   // σ_y²
+        private final double clip;   // 0: none
 
-        Guided(ScoreFunction inner, Sde sde, MeasurementOperator op, double zeta, double gamma, double prior) {
+        Guided(ScoreFunction inner, Sde sde, MeasurementOperator op, double zeta, double gamma, double prior,
+                double clip) {
+            this.clip = clip;
             this.inner = inner;
             this.sde = sde;
             this.op = op;
@@ -214,6 +225,9 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
                         xin.setRequiresGradient(true);
                         s = t == null ? inner.score(xin, times[0], cond) : inner.score(xin, t, cond);
                         NDArray x0 = denoised(xin, s, mean, var, n, sub);
+                        if (clip > 0) {
+                            x0 = x0.clip(-clip, clip);
+                        }
                         NDArray r = op.apply(x0).sub(y);
                         gc.backward(r.square().sum());
                     } catch (EngineException e) {
@@ -263,7 +277,7 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
 
         @Override
         public String toString() {
-            return "dps(zeta=" + zeta + ", gamma=" + prior + ", " + op + ") of " + inner;
+            return "dps(zeta=" + zeta + ", gamma=" + prior + ", clip=" + clip + ", " + op + ") of " + inner;
         }
     }
 
@@ -274,7 +288,10 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
                         + "−ζ/(2v)·∇‖y − A(x̂₀)‖² (1: the Gaussian likelihood of x̂₀)"),
                 "gamma", ConfigKey.ofDouble("gamma", DEFAULT_GAMMA, 0, MAX_GAMMA, "weight γ of the spread of x₀ "
                         + "given x_t: v = σ_y² + γ·g·σ(t)²/m(t)², g = ‖A‖_F²/M (0: the DPS term of Chung et al.; > 0 "
-                        + "keeps it stable for small σ_y)"));
+                        + "keeps it stable for small σ_y)"),
+                "clip", ConfigKey.ofDouble("clip", 0, 0, MAX_GAMMA, "clip x̂₀ to [−clip, clip] before A (its "
+                        + "gradient is 0 outside), e.g. 1 for images in [−1, 1] as Chung et al.'s code does; 0: no "
+                        + "clipping"));
 
         @Override
         public String name() {
@@ -294,7 +311,7 @@ public record DpsMethod(double zeta, double gamma) implements InverseMethod {
 
         @Override
         public InverseMethod create(PluginConfig config) {
-            return new DpsMethod(config.getDouble("zeta"), config.getDouble("gamma"));
+            return new DpsMethod(config.getDouble("zeta"), config.getDouble("gamma"), config.getDouble("clip"));
         }
     }
 }

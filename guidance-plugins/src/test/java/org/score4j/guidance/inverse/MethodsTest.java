@@ -244,6 +244,27 @@ class MethodsTest {
     }
 
     @Test
+    void clippedDenoisedValuesGiveNoGradient() {
+        // prior N(μ, s²I) with μ = (3, 3, 0.2, 0.2) far outside [−1, 1] in the observed entries: at t = 0.01,
+        // x̂₀ ≈ x there, clipped to 1, so the term vanishes and the DPS score is the prior's; unclipped it is not
+        GmmScoreModel model = new GmmScoreModel(new GaussianMixture(new double[] {1},
+                new double[][] {{3, 3, 0.2, 0.2}}, new double[] {0.3}));
+        LinearOperator op = inpaintHalf(4, 0.2);
+        Conditioning cond = Conditioning.NONE.withMeasurements(new float[] {0.5f, -0.5f}, new Shape(2));
+        ScoreFunction prior = model.scoreFunction(VP);
+        ScoreFunction clipped = guidance(new DpsMethod.Factory(), Map.of("clip", "1"), op).wrap(prior, model, VP);
+        ScoreFunction plain = guidance(new DpsMethod.Factory(), Map.of(), op).wrap(prior, model, VP);
+        try (NDManager m = nd.newSubManager()) {
+            NDArray x = m.create(new double[] {3.1, 2.9, 0.1, 0.3}, new Shape(1, 4));
+            double[] p = prior.score(x, 0.01, cond).toDoubleArray();
+            assertThat(clipped.score(x, 0.01, cond).toDoubleArray()).containsExactly(p);
+            assertThat(plain.score(x, 0.01, cond).toDoubleArray()[0]).isLessThan(p[0] - 1);
+        }
+        assertThatThrownBy(() -> PluginConfig.of("method", new DpsMethod.Factory(), Map.of("clip", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("method.clip");
+    }
+
+    @Test
     void dpsNeedsMeasurementNoise() {
         assertThatThrownBy(() -> guidance(new DpsMethod.Factory(), Map.of(), inpaintHalf(2, 0)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("operator.noise > 0");
