@@ -160,7 +160,8 @@ class InverseImagesCliTest {
         assertThat(run("measure", "--operator", "deblur", "--set", "operator.noise=6.375", "--data", p("few.npy"),
                 "--out", p("d-y.npy"), "--seed", "3").code()).isZero();
         CliTest.Result r = run("inverse", "--checkpoint", p("run"), "--operator", "deblur", "--set",
-                "operator.noise=6.375", "--method", "dps", "--steps", "20", "--measurement", p("d-y.npy"), "--truth",
+                "operator.noise=6.375", "--method", "dps", "--set", "method.clip=1", "--steps", "20", "--measurement",
+                p("d-y.npy"), "--truth",
                 p("few.npy"), "--out", p("d-x.npy"), "--png", p("d.png"), "--no-progress");
         assertThat(r.code()).as(r.err()).isZero();
         Map<String, Object> prov = json(dir.resolve("d-x.json"));
@@ -178,7 +179,8 @@ class InverseImagesCliTest {
         float[] y = Npy.read(dir.resolve("d-y.npy")).floats();
         Files.deleteIfExists(dir.resolve("dm-y.npy"));
         CliTest.Result model = run("inverse", "--checkpoint", p("run"), "--operator", "deblur", "--set",
-                "operator.noise=0.05", "--method", "dps", "--steps", "5", "--measurement", p("d-y.npy"), "--scale",
+                "operator.noise=0.05", "--method", "dps", "--set", "method.clip=1", "--steps", "5", "--measurement",
+                p("d-y.npy"), "--scale",
                 "model", "--out", p("dm-x.npy"), "--no-progress");
         assertThat(model.code()).as(model.err()).isZero();
         assertThat(map(json(dir.resolve("dm-x.json")).get("values"))).containsEntry("units", "model");
