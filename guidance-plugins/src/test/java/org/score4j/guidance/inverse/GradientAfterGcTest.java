@@ -159,7 +159,7 @@ class GradientAfterGcTest {
             boolean[] churn = {false};
             Churning op = new Churning(c.op(), churn);
             ScoreFunction prior = model.scoreFunction(VP);
-            ScoreFunction dps = new DpsMethod(1).guidance(op).wrap(prior, model, VP);
+            ScoreFunction dps = new DpsMethod(1, DpsMethod.DEFAULT_GAMMA, 1).guidance(op).wrap(prior, model, VP);
             for (double[] t : new double[][] {{0.3}, {0.1, 0.4, 0.8}}) {
                 churn[0] = false;
                 double[] quiet = dpsScore(dps, op, t);

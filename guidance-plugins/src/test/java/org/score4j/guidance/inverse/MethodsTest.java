@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.score4j.api.ConfigException;
 import org.score4j.api.Score4jException;
 import org.score4j.api.guidance.Guidance;
@@ -169,10 +171,11 @@ class MethodsTest {
                 .hasMessageContaining("measures samples of shape (2,)");
     }
 
-    @Test
-    void dpsOfAGaussianPriorIsItsClosedForm() {
+    @ParameterizedTest(name = "gamma {0}")
+    @ValueSource(doubles = {0, 0.3})
+    void dpsOfAGaussianPriorIsItsClosedForm(double gamma) {
         // prior N(μ, s²I): x̂₀(x) = μ + c·(x − mμ) with c = m s²/(m²s² + σ²), so
-        // ∇ ‖y − A x̂₀‖² = 2c·Aᵀ(A x̂₀ − y) and the DPS score is s(x) − ζ/(2σ_y²)·that
+        // ∇ ‖y − A x̂₀‖² = 2c·Aᵀ(A x̂₀ − y) and the DPS score is s(x) − ζ/(2v)·that, v = σ_y² + γσ²/m²
         int d = 4;
         double[] mu = {0.5, -1, 2, 0};
         double s = 0.7;
@@ -180,7 +183,8 @@ class MethodsTest {
                 new double[] {s}));
         LinearOperator op = inpaintHalf(d, 0.2);   // observes entries 0 and 1
         double zeta = 0.8;
-        Guidance g = guidance(new DpsMethod.Factory(), Map.of("zeta", Double.toString(zeta)), op);
+        Guidance g = guidance(new DpsMethod.Factory(), Map.of("zeta", Double.toString(zeta), "gamma",
+                Double.toString(gamma)), op);
         ScoreFunction dps = g.wrap(model.scoreFunction(VP), model, VP);
         int n = 3;
         double[] x = random(n * d, 4, 1.2);
@@ -203,7 +207,8 @@ class MethodsTest {
                     double like = 0;
                     if (j < 2) {
                         double x0 = mu[j] + c * (xj - mt * mu[j]);
-                        like = -zeta / (2 * 0.2 * 0.2) * 2 * c * (x0 - yf[j]);
+                        double vy = 0.2 * 0.2 + gamma * mg.variance() / (mt * mt);   // inpainting: g = 1
+                        like = -zeta / (2 * vy) * 2 * c * (x0 - yf[j]);
                     }
                     assertThat(got[i * d + j]).as("row %d, entry %d", i, j).isCloseTo(prior + like,
                             within(1e-9 * (1 + Math.abs(prior + like))));
@@ -255,11 +260,46 @@ class MethodsTest {
     }
 
     @Test
+    void theSpreadOfTheMeasurementIsScaledByTheMeanEigenvalueOfAAt() {
+        // g = ‖A‖_F²/M: 1 for inpainting, 1/k² for k×k average pooling, Σ w² / 1 for colorize
+        assertThat(DpsMethod.gain(inpaintHalf(6, 0.1))).isCloseTo(1, within(1e-12));
+        LinearOperator pool = (LinearOperator) new SuperResolutionOperator.Factory().create(PluginConfig.of("operator",
+                new SuperResolutionOperator.Factory(), Map.of("factor", "2", "noise", "0.1"))).bind(new Shape(1, 4, 4));
+        assertThat(DpsMethod.gain(pool)).isCloseTo(0.25, within(1e-12));
+        LinearOperator gray = (LinearOperator) new ColorizeOperator.Factory().create(PluginConfig.of("operator",
+                new ColorizeOperator.Factory(), Map.of("noise", "0.1"))).bind(new Shape(3, 2, 2));
+        assertThat(DpsMethod.gain(gray)).isCloseTo(0.299 * 0.299 + 0.587 * 0.587 + 0.114 * 0.114, within(1e-12));
+    }
+
+    @Test
+    void clippedDenoisedValuesGiveNoGradient() {
+        // prior N(μ, s²I) with μ = (3, 3, 0.2, 0.2) far outside [−1, 1] in the observed entries: at t = 0.01,
+        // x̂₀ ≈ x there, clipped to 1, so the term vanishes and the DPS score is the prior's; unclipped it is not
+        GmmScoreModel model = new GmmScoreModel(new GaussianMixture(new double[] {1},
+                new double[][] {{3, 3, 0.2, 0.2}}, new double[] {0.3}));
+        LinearOperator op = inpaintHalf(4, 0.2);
+        Conditioning cond = Conditioning.NONE.withMeasurements(new float[] {0.5f, -0.5f}, new Shape(2));
+        ScoreFunction prior = model.scoreFunction(VP);
+        ScoreFunction clipped = guidance(new DpsMethod.Factory(), Map.of("clip", "1"), op).wrap(prior, model, VP);
+        ScoreFunction plain = guidance(new DpsMethod.Factory(), Map.of(), op).wrap(prior, model, VP);
+        try (NDManager m = nd.newSubManager()) {
+            NDArray x = m.create(new double[] {3.1, 2.9, 0.1, 0.3}, new Shape(1, 4));
+            double[] p = prior.score(x, 0.01, cond).toDoubleArray();
+            assertThat(clipped.score(x, 0.01, cond).toDoubleArray()).containsExactly(p);
+            assertThat(plain.score(x, 0.01, cond).toDoubleArray()[0]).isLessThan(p[0] - 1);
+        }
+        assertThatThrownBy(() -> PluginConfig.of("method", new DpsMethod.Factory(), Map.of("clip", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("method.clip");
+    }
+
+    @Test
     void dpsNeedsMeasurementNoise() {
         assertThatThrownBy(() -> guidance(new DpsMethod.Factory(), Map.of(), inpaintHalf(2, 0)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("operator.noise > 0");
         assertThatThrownBy(() -> PluginConfig.of("method", new DpsMethod.Factory(), Map.of("zeta", "-1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("method.zeta");
+        assertThatThrownBy(() -> PluginConfig.of("method", new DpsMethod.Factory(), Map.of("gamma", "-0.1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("method.gamma");
         assertThatThrownBy(() -> PluginConfig.of("method", new ProjectionMethod.Factory(), Map.of("lambda", "1.5")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("method.lambda");
     }

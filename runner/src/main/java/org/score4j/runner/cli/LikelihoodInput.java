@@ -138,7 +138,7 @@ record LikelihoodInput(FlowSetup.Data rows, DataScaling toModel, Integer levels,
     }
 
     /** The examples of {@code set} in its stored units, rounded to integers when they are to be dequantized. */
-    private static double[] stored(Dataset set, DataScaling scaling, boolean round) {
+    static double[] stored(Dataset set, DataScaling scaling, boolean round) {
         int n = set.size();
         int d = Math.toIntExact(set.sampleShape().size());
         double[] out = new double[n * d];
@@ -179,7 +179,7 @@ record LikelihoodInput(FlowSetup.Data rows, DataScaling toModel, Integer levels,
     }
 
     /** The flag's value as a path, or {@code null} when it cannot be one. */
-    private static Path asFile(String data) {
+    static Path asFile(String data) {
         try {
             return Path.of(data);
         } catch (InvalidPathException e) {

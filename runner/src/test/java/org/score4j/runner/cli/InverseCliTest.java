@@ -133,6 +133,34 @@ class InverseCliTest {
     }
 
     @Test
+    void dpsStaysFiniteAtSmallMeasurementNoise() throws Exception {
+        // points of the built-in 2-D mixture, the first coordinate observed with σ_y = 0.01; the DPS term of the
+        // paper (gamma 0) is stiff there (ζ/σ_y² times the gain of x̂₀) and the sampler's explicit steps diverge;
+        // the default gamma 0.1 keeps them finite and the observed coordinate within 5σ_y of the measurement
+        Npy.write(dir.resolve("x.npy"), new float[] {3.19f, 2.38f, 3.32f, 3.22f, 3.17f, 3.65f, -2.74f, 4.33f}, 4, 2);
+        assertThat(run("measure", "--operator", "inpaint", "--set", "operator.noise=0.01", "--data", p("x.npy"),
+                "--out", p("y.npy")).code()).isZero();
+        float[] y = Npy.read(dir.resolve("y.npy")).floats();
+        for (String steps : List.of("1000")) {
+            Result r = run("inverse", "--operator", "inpaint", "--set", "operator.noise=0.01", "--method", "dps",
+                    "--steps", steps, "--measurement", p("y.npy"), "--n", "50", "--out", p("post" + steps + ".npy"));
+            assertThat(r.code()).as(r.err()).isZero();
+            float[] v = Npy.read(dir.resolve("post" + steps + ".npy")).floats();
+            for (int k = 0; k < 200; k++) {
+                assertThat(v[2 * k]).isFinite();
+                assertThat(v[2 * k + 1]).isFinite();
+                assertThat(Math.abs(v[2 * k] - y[k / 50])).as("steps %s, sample %d", steps, k).isLessThan(0.05f);
+            }
+        }
+        assertThat(map(map(json(dir.resolve("post1000.json")).get("method")).get("config")))
+                .containsEntry("gamma", 0.1);
+        Result paper = run("inverse", "--operator", "inpaint", "--set", "operator.noise=0.01", "--method", "dps",
+                "--set", "method.gamma=0", "--measurement", p("y.npy"), "--n", "50", "--out", p("paper.npy"));
+        assertOneLineError(paper, 1, "NaN or infinite");
+        assertThat(Files.exists(dir.resolve("paper.npy"))).isFalse();
+    }
+
+    @Test
     void badInputFailsWithOneLineAndWritesNothing() throws Exception {
         points();
         Path y = dir.resolve("y.npy");
