@@ -67,8 +67,8 @@ import org.score4j.runner.io.IoWriter;
  * is therefore a function of the seed, k and the state after k − 1, and the state is what a checkpoint holds
  * (weights, averaged weights, Adam's moments and step): the same seed gives the same bits, and a run resumed
  * from a checkpoint continues exactly as the uninterrupted run (on the same engine and thread count; with more
- * than one intra-op thread PyTorch's CPU kernels are not bit-reproducible, and with one thread an occasional
- * run-to-run difference in U-Net gradients has been observed, see docs/benchmarks.md).
+ * than one intra-op thread PyTorch's CPU kernels are not bit-reproducible; constants on the gradient path are
+ * kept in engine-owned memory, see GraphConstants, so a garbage collection cannot change a backward pass).
  *
  * <p><b>Memory.</b> Each iteration runs in a sub-manager; the parameters, averaged parameters and moments
  * are attached to it temporarily and return to their managers when it closes, so everything else the
