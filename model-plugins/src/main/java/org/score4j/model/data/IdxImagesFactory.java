@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.score4j.api.ConfigException;
 import org.score4j.api.data.DataScaling;
@@ -31,6 +32,8 @@ import org.score4j.api.plugin.PluginConfig;
  *       the {@code t10k} test files;</li>
  *   <li>{@code limit} (0 = all): use at most the first N examples of the split (small slices for tests and
  *       quick runs);</li>
+ *   <li>{@code color} ({@code gray} | {@code tint}, default {@code gray}): the files' (1, H, W) grey images, or
+ *       (3, H, W) RGB images tinted per image (below);</li>
  *   <li>{@code root} (a folder): where the files are. Default: {@code mnist} — {@code <data root>/mnist};
  *       {@code fashion-mnist} — {@code /usr/share/datasets/fashion-mnist} (Debian package
  *       {@code dataset-fashion-mnist}) when that folder exists, else {@code <data root>/fashion-mnist}; the data
@@ -39,6 +42,9 @@ import org.score4j.api.plugin.PluginConfig;
  * Missing files are a {@link ConfigException} naming the folder or file and the command that fetches them
  * ({@code score4j data fetch mnist}); corrupt or truncated files, an image/label count mismatch and labels
  * outside 0..9 are one-line errors naming the file. The images are kept as bytes ({@link ByteImageDataset}).
+ * With {@code color=tint} every image becomes a (3, H, W) RGB image: its grey values times a fully saturated
+ * colour of a hue of its own ({@link #tintColor}), on a black background — a synthetic colour set (no RGB image
+ * set installs offline) whose grey version (BT.601) loses the hue, for colourization.
  * Stateless and thread-safe.
  */
 public final class IdxImagesFactory implements DatasetFactory {
@@ -54,6 +60,10 @@ public final class IdxImagesFactory implements DatasetFactory {
     public static final String TRAIN = "train";
     /** The split words. */
     public static final String TEST = "test";
+    /** The {@code color} words: the files' grey images, or every image tinted with its own hue. */
+    public static final String GRAY = "gray";
+    /** The {@code color} words: the files' grey images, or every image tinted with its own hue. */
+    public static final String TINT = "tint";
 
     private final String name;
     private final String description;
@@ -76,6 +86,9 @@ public final class IdxImagesFactory implements DatasetFactory {
                 "the official split: train (train-* files) or test (t10k-* files)"));
         k.put("limit", ConfigKey.ofInt("limit", 0, 0, Integer.MAX_VALUE,
                 "use at most the first N examples of the split (0: all)"));
+        k.put("color", ConfigKey.ofChoice("color", GRAY, List.of(GRAY, TINT),
+                "gray: the files' 1-channel images; tint: 3-channel RGB images, every image's grey values times a "
+                + "fully saturated colour of its own hue (fixed per split and index), for colourization"));
         k.put("root", ConfigKey.ofPath("root", null, "folder of the IDX files (raw or .gz); default "
                 + (systemFolder == null ? "" : systemFolder + " when it exists, else ") + "<data root>/" + name
                 + " (data root: $SCORE4J_DATA or ~/.score4j/data)"));
@@ -207,6 +220,45 @@ public final class IdxImagesFactory implements DatasetFactory {
             pixels = java.util.Arrays.copyOf(pixels, keep * h * w);
             l = java.util.Arrays.copyOf(l, keep);
         }
+        if (config.getString("color").equals(TINT)) {
+            return new ByteImageDataset(tint(pixels, keep, h * w, split), new Shape(3, h, w), l, CLASSES,
+                    DataScaling.BYTES_TO_SYMMETRIC);
+        }
         return new ByteImageDataset(pixels, new Shape(1, h, w), l, CLASSES, DataScaling.BYTES_TO_SYMMETRIC);
+    }
+
+    /**
+     * The colour of image {@code index} of {@code split} under {@code color=tint}: the fully saturated, full-value
+     * colour (HSV s = v = 1) of hue h = the first {@link SplittableRandom#nextDouble()} of the generator seeded
+     * with the index (the test split's seeds offset by 2⁴⁰), as RGB in [0, 1] with its largest component 1.
+     */
+    public static double[] tintColor(String split, int index) {
+        long seed = index + (split.equals(TEST) ? 1L << 40 : 0L);
+        double h6 = new SplittableRandom(seed).nextDouble() * 6;
+        int sector = Math.min((int) h6, 5);
+        double f = h6 - sector;
+        return switch (sector) {
+            case 0 -> new double[] {1, f, 0};
+            case 1 -> new double[] {1 - f, 1, 0};
+            case 2 -> new double[] {0, 1, f};
+            case 3 -> new double[] {0, 1 - f, 1};
+            case 4 -> new double[] {f, 0, 1};
+            default -> new double[] {1, 0, 1 - f};
+        };
+    }
+
+    /** Tints {@code count} grey images of {@code size} pixels: channel c of image i is round(v·rgb_i[c]). */
+    static byte[] tint(byte[] grey, int count, int size, String split) {
+        byte[] out = new byte[Math.multiplyExact(3 * count, size)];
+        for (int i = 0; i < count; i++) {
+            double[] rgb = tintColor(split, i);
+            for (int c = 0; c < 3; c++) {
+                int to = (3 * i + c) * size;
+                for (int j = 0; j < size; j++) {
+                    out[to + j] = (byte) Math.round((grey[i * size + j] & 0xff) * rgb[c]);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -143,6 +143,59 @@ class IdxImagesTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"train, 7, 3, 4", "test, 5, 2, 2"})
+    void tintMakesRgbImagesOfTheGreyValuesTimesAHuePerImage(String split, int n, int h, int w) throws IOException {
+        Path root = writeSet(dir.resolve("set"), 7, 5, h, w, false);
+        int seed = split.equals("train") ? 0 : 1;
+        double[][] hueSeen = new double[n][];
+        try (Dataset d = mnist(root, "split", split, "color", "tint"); Dataset grey = mnist(root, "split", split);
+                Dataset two = mnist(root, "split", split, "color", "tint", "limit", "2");
+                NDManager nd = NDManager.newBaseManager()) {
+            assertThat(d.sampleShape()).isEqualTo(new Shape(3, h, w));
+            assertThat(d.size()).isEqualTo(n);
+            int[] all = new int[n];
+            Arrays.setAll(all, i -> i);
+            assertThat(d.labels(all)).containsExactly(grey.labels(all));
+            float[] v = d.batch(all, nd).toFloatArray();
+            for (int i = 0; i < n; i++) {
+                double[] rgb = IdxImagesFactory.tintColor(split, i);
+                hueSeen[i] = rgb;
+                assertThat(Arrays.stream(rgb).max().getAsDouble()).isEqualTo(1.0);
+                assertThat(Arrays.stream(rgb).min().getAsDouble()).isEqualTo(0.0);
+                for (int c = 0; c < 3; c++) {
+                    for (int j = 0; j < h * w; j++) {
+                        long expected = Math.round(pixel(i, j, seed) * rgb[c]);
+                        assertThat(v[(3 * i + c) * h * w + j]).isEqualTo((float) (expected / 127.5 - 1));
+                    }
+                }
+            }
+            // a row's colour depends on its split and index only, not on the limit
+            assertThat(two.batch(new int[] {1}, nd).toFloatArray())
+                    .containsExactly(d.batch(new int[] {1}, nd).toFloatArray());
+        }
+        assertThat(Arrays.stream(hueSeen).map(Arrays::toString).distinct().count()).isEqualTo(n);
+        assertThat(IdxImagesFactory.tintColor("train", 3)).isNotEqualTo(IdxImagesFactory.tintColor("test", 3));
+        assertThatThrownBy(() -> mnist(root, "color", "rgb")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("color");
+    }
+
+    @Test
+    void tintHuesCoverTheColourCircle() {
+        int[] sectors = new int[6];
+        for (int i = 0; i < 6000; i++) {
+            double[] rgb = IdxImagesFactory.tintColor("train", i);
+            int r = rgb[0] == 1 ? 1 : 0;
+            int g = rgb[1] == 1 ? 1 : 0;
+            int b = rgb[2] == 1 ? 1 : 0;
+            assertThat(r + g + b).isGreaterThanOrEqualTo(1);
+            sectors[rgb[0] == 1 ? (rgb[2] == 0 ? 0 : 5) : rgb[1] == 1 ? (rgb[0] > 0 ? 1 : 2) : (rgb[1] > 0 ? 3 : 4)]++;
+        }
+        for (int s : sectors) {
+            assertThat(s).isBetween(850, 1150);
+        }
+    }
+
     @Test
     void defaultSplitIsTrainAndEvaluateFindsTrainAndTest() throws IOException {
         Path root = writeSet(dir.resolve("set"), 4, 2, 3, 3, false);
