@@ -59,7 +59,7 @@ import org.score4j.model.nn.GraphConstants;
  * @param gamma γ, the weight of the spread of x₀ given x_t in the likelihood's variance
  * @param clip c, the bound x̂₀ is clipped to (0: none)
  */
-public record DpsMethod(double zeta, double gamma, double clip) implements InverseMethod {
+public record DpsMethod(double zeta, double gamma, double clip, String gain) implements InverseMethod {
     /** The plugin name. */
     public static final String NAME = "dps";
     /** The largest ζ accepted. */
@@ -68,6 +68,15 @@ public record DpsMethod(double zeta, double gamma, double clip) implements Inver
     public static final double MAX_GAMMA = 1000;
     /** The default γ. */
     public static final double DEFAULT_GAMMA = 0.1;
+    /** The {@code gain} words: g the largest eigenvalue of A·Aᵀ (the default) or its mean. */
+    public static final String MAX = "max";
+    /** The {@code gain} words: g the largest eigenvalue of A·Aᵀ (the default) or its mean. */
+    public static final String MEAN = "mean";
+
+    /** ζ, γ and the clip bound with the default gain ({@value #MAX}). */
+    public DpsMethod(double zeta, double gamma, double clip) {
+        this(zeta, gamma, clip, MAX);
+    }
 
     public DpsMethod {
         if (!(zeta >= 0 && zeta <= MAX_ZETA)) {
@@ -77,6 +86,10 @@ public record DpsMethod(double zeta, double gamma, double clip) implements Inver
         if (!(clip >= 0 && clip <= MAX_GAMMA)) {
             throw new ConfigException("invalid value '" + clip + "' for method.clip; expected a number in [0, "
                     + (int) MAX_GAMMA + "] (0: no clipping)");
+        }
+        if (!MAX.equals(gain) && !MEAN.equals(gain)) {
+            throw new ConfigException("invalid value '" + gain + "' for method.gain; expected one of: " + MAX + ", "
+                    + MEAN);
         }
         if (!(gamma >= 0 && gamma <= MAX_GAMMA)) {
             throw new ConfigException("invalid value '" + gamma + "' for method.gamma; expected a number in [0, "
@@ -93,20 +106,28 @@ public record DpsMethod(double zeta, double gamma, double clip) implements Inver
             throw new ConfigException("method dps weighs the measurement by its noise: set operator.noise > 0 (the "
                     + "standard deviation σ_y of the measurement noise)");
         }
-        return new Dps(operator, zeta, gamma, gamma == 0 ? 1 : gain(operator), clip);
+        return new Dps(operator, zeta, gamma, gamma == 0 ? 1 : gain(operator, gain), clip);
     }
 
-    /** Rows of unit vectors per batch when measuring the gain. */
+    /** Rows of unit vectors per batch when measuring the mean gain. */
     private static final int GAIN_CHUNK = 1024;
+    /** The most power iterations for the largest eigenvalue. */
+    static final int POWER_ITERATIONS = 2000;
+    /** The relative change of the Rayleigh quotient at which the power iteration stops. */
+    static final double POWER_TOLERANCE = 1e-7;
 
-    /**
-     * g = ‖A‖_F²/M, the mean eigenvalue of A·Aᵀ, from A applied to the D unit vectors (float64); 1 for a
-     * non-linear operator.
-     */
-    static double gain(MeasurementOperator op) {
-        if (!(op instanceof org.score4j.api.inverse.LinearOperator)) {
+    /** The gain g of {@code gain} ({@value #MAX} or {@value #MEAN}) for {@code op}; 1 for a non-linear operator. */
+    static double gain(MeasurementOperator op, String gain) {
+        if (!(op instanceof org.score4j.api.inverse.LinearOperator lin)) {
             return 1;
         }
+        return gain.equals(MEAN) ? meanGain(lin) : maxGain(lin);
+    }
+
+    /**
+     * g = ‖A‖_F²/M, the mean eigenvalue of A·Aᵀ, from A applied to the D unit vectors (float64).
+     */
+    static double meanGain(org.score4j.api.inverse.LinearOperator op) {
         int d = Math.toIntExact(op.sampleShape().size());
         long m = op.measurementShape().size();
         double sum = 0;
@@ -124,6 +145,57 @@ public record DpsMethod(double zeta, double gamma, double clip) implements Inver
             }
         }
         return sum / m;
+    }
+
+    /**
+     * g = ‖A‖₂², the largest eigenvalue of A·Aᵀ (and of Aᵀ·A), by power iteration on Aᵀ·A in float64 from a fixed
+     * pseudo-random start (seeded, so the same operator always gives the same bits): v ← Aᵀ·A·v/‖Aᵀ·A·v‖ until the
+     * Rayleigh quotient ⟨v, Aᵀ·A·v⟩ changes by less than {@value #POWER_TOLERANCE} relative, or after
+     * {@value #POWER_ITERATIONS} iterations. The quotient never exceeds the largest eigenvalue and approaches it
+     * from below.
+     */
+    static double maxGain(org.score4j.api.inverse.LinearOperator op) {
+        int d = Math.toIntExact(op.sampleShape().size());
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(0x5c0e4L);
+        double[] v = new double[d];
+        double norm = 0;
+        for (int i = 0; i < d; i++) {
+            v[i] = rng.nextGaussian();
+            norm += v[i] * v[i];
+        }
+        norm = Math.sqrt(norm);
+        for (int i = 0; i < d; i++) {
+            v[i] /= norm;
+        }
+        double lambda = 0;
+        try (NDManager nd = NDManager.newBaseManager()) {
+            for (int it = 0; it < POWER_ITERATIONS; it++) {
+                double[] w;
+                try (NDManager sub = nd.newSubManager()) {
+                    NDArray x = sub.create(v, new Shape(1, d));
+                    w = op.adjoint(op.apply(x)).toType(DataType.FLOAT64, false).toDoubleArray();
+                }
+                double q = 0;
+                double wn = 0;
+                for (int i = 0; i < d; i++) {
+                    q += v[i] * w[i];
+                    wn += w[i] * w[i];
+                }
+                wn = Math.sqrt(wn);
+                if (!(wn > 0)) {
+                    return 0;
+                }
+                for (int i = 0; i < d; i++) {
+                    v[i] = w[i] / wn;
+                }
+                boolean done = it > 0 && Math.abs(q - lambda) <= POWER_TOLERANCE * q;
+                lambda = q;
+                if (done) {
+                    break;
+                }
+            }
+        }
+        return lambda;
     }
 
     /** The guidance. */
@@ -279,11 +351,14 @@ public record DpsMethod(double zeta, double gamma, double clip) implements Inver
                 "zeta", ConfigKey.ofDouble("zeta", 1, 0, MAX_ZETA, "step size ζ of the likelihood term "
                         + "−ζ/(2v)·∇‖y − A(x̂₀)‖² (1: the Gaussian likelihood of x̂₀)"),
                 "gamma", ConfigKey.ofDouble("gamma", DEFAULT_GAMMA, 0, MAX_GAMMA, "weight γ of the spread of x₀ "
-                        + "given x_t: v = σ_y² + γ·g·σ(t)²/m(t)², g = ‖A‖_F²/M (0: the DPS term of Chung et al.; > 0 "
+                        + "given x_t: v = σ_y² + γ·g·σ(t)²/m(t)², g from gain (0: the DPS term of Chung et al.; > 0 "
                         + "keeps it stable for small σ_y)"),
                 "clip", ConfigKey.ofDouble("clip", 0, 0, MAX_GAMMA, "clip x̂₀ to [−clip, clip] before A (its "
                         + "gradient is 0 outside), e.g. 1 for images in [−1, 1] as Chung et al.'s code does; 0: no "
-                        + "clipping"));
+                        + "clipping"),
+                "gain", ConfigKey.ofChoice("gain", MAX, java.util.List.of(MAX, MEAN), "g in v: max, the largest "
+                        + "eigenvalue ‖A‖₂² of A·Aᵀ (power iteration; bounds the term's stiffness), or mean, "
+                        + "‖A‖_F²/M; the same for inpaint, super-resolution and colorize"));
 
         @Override
         public String name() {
@@ -303,7 +378,8 @@ public record DpsMethod(double zeta, double gamma, double clip) implements Inver
 
         @Override
         public InverseMethod create(PluginConfig config) {
-            return new DpsMethod(config.getDouble("zeta"), config.getDouble("gamma"), config.getDouble("clip"));
+            return new DpsMethod(config.getDouble("zeta"), config.getDouble("gamma"), config.getDouble("clip"),
+                    config.getString("gain"));
         }
     }
 }

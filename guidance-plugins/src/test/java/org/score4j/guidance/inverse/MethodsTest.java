@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -260,15 +261,43 @@ class MethodsTest {
     }
 
     @Test
-    void theSpreadOfTheMeasurementIsScaledByTheMeanEigenvalueOfAAt() {
-        // g = ‖A‖_F²/M: 1 for inpainting, 1/k² for k×k average pooling, Σ w² / 1 for colorize
-        assertThat(DpsMethod.gain(inpaintHalf(6, 0.1))).isCloseTo(1, within(1e-12));
+    void theSpreadOfTheMeasurementIsScaledByTheLargestOrTheMeanEigenvalueOfAAt() {
+        // A·Aᵀ = c·I: both gains are c — 1 for inpainting, 1/k² for k×k average pooling, Σ w² for colorize
         LinearOperator pool = (LinearOperator) new SuperResolutionOperator.Factory().create(PluginConfig.of("operator",
                 new SuperResolutionOperator.Factory(), Map.of("factor", "2", "noise", "0.1"))).bind(new Shape(1, 4, 4));
-        assertThat(DpsMethod.gain(pool)).isCloseTo(0.25, within(1e-12));
         LinearOperator gray = (LinearOperator) new ColorizeOperator.Factory().create(PluginConfig.of("operator",
                 new ColorizeOperator.Factory(), Map.of("noise", "0.1"))).bind(new Shape(3, 2, 2));
-        assertThat(DpsMethod.gain(gray)).isCloseTo(0.299 * 0.299 + 0.587 * 0.587 + 0.114 * 0.114, within(1e-12));
+        for (String gain : List.of(DpsMethod.MAX, DpsMethod.MEAN)) {
+            assertThat(DpsMethod.gain(inpaintHalf(6, 0.1), gain)).isCloseTo(1, within(1e-9));
+            assertThat(DpsMethod.gain(pool, gain)).isCloseTo(0.25, within(1e-9));
+            assertThat(DpsMethod.gain(gray, gain)).isCloseTo(0.299 * 0.299 + 0.587 * 0.587 + 0.114 * 0.114,
+                    within(1e-9));
+        }
+        // otherwise max is the largest squared singular value (SVD of the dense matrix), mean ‖A‖_F²/M below it
+        LinearOperator blur = (LinearOperator) new DeblurOperator.Factory().create(PluginConfig.of("operator",
+                new DeblurOperator.Factory(), Map.of("size", "5", "sigma", "1.5", "noise", "0.1")))
+                .bind(new Shape(2, 6, 5));
+        LinearOperator tomo = (LinearOperator) new TomographyOperator.Factory().create(PluginConfig.of("operator",
+                new TomographyOperator.Factory(), Map.of("angles", "5", "noise", "0.1"))).bind(new Shape(1, 7, 7));
+        for (LinearOperator op : List.of(blur, tomo)) {
+            double[][] a = LinearOperators.matrix(op);
+            double top = new org.apache.commons.math3.linear.SingularValueDecomposition(
+                    org.apache.commons.math3.linear.MatrixUtils.createRealMatrix(a)).getSingularValues()[0];
+            double frob = 0;
+            for (double[] row : a) {
+                for (double v : row) {
+                    frob += v * v;
+                }
+            }
+            assertThat(DpsMethod.gain(op, DpsMethod.MAX)).isCloseTo(top * top, within(1e-5 * top * top));
+            assertThat(DpsMethod.gain(op, DpsMethod.MEAN)).isCloseTo(frob / a.length, within(1e-9 * frob));
+            assertThat(DpsMethod.gain(op, DpsMethod.MEAN)).isLessThan(0.9 * top * top);
+            assertThat(DpsMethod.gain(op, DpsMethod.MAX)).isEqualTo(DpsMethod.gain(op, DpsMethod.MAX));
+        }
+        assertThatThrownBy(() -> PluginConfig.of("method", new DpsMethod.Factory(), Map.of("gain", "min")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("method.gain");
+        assertThatThrownBy(() -> new DpsMethod(1, 0.1, 0, "min")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("method.gain");
     }
 
     @Test
