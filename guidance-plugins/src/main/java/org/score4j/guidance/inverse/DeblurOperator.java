@@ -19,21 +19,26 @@ import org.score4j.model.nn.GraphConstants;
  * the image. The kernel is k(i, j) ∝ exp(−(i² + j²)/(2σ²)) for i, j in [−r, r], size 2r + 1, summing to 1.
  * It is symmetric, so Aᵀ = A; A⁺ is the dense truncated pseudo-inverse of the blur of one channel
  * (singular values below {@code rcond} × the largest count as zero: the blur damps high frequencies to nearly
- * nothing, and inverting them would amplify the noise without bound).
+ * nothing, and inverting them would amplify the noise without bound; so do those below σ_y/{@code signal}).
  *
  * <p>The blur is computed as two passes of the 1-D kernel (rows, then columns) of element-wise operations, so
  * that each row's result does not depend on the batch. Needs image samples (C, H, W). Keys: {@code size} (odd, default 5), {@code sigma} (default 1),
- * {@code rcond} (default 1e-3), {@code noise}. The pseudo-inverse is computed on its first use (a singular
- * value decomposition of an H·W × H·W matrix). Immutable and thread-safe.
+ * {@code rcond} (default 1e-3), {@code signal} (κ, default 0.5), {@code noise}. The pseudo-inverse is computed on
+ * its first use (a singular value decomposition of an H·W × H·W matrix). Immutable and thread-safe.
  *
  * @param size the kernel size 2r + 1
  * @param sigma the kernel's standard deviation σ in pixels
  * @param rcond the cutoff of the pseudo-inverse
  * @param noise σ_y
  */
-public record DeblurOperator(int size, double sigma, double rcond, double noise) implements Operator {
+public record DeblurOperator(int size, double sigma, double rcond, double noise, double signal) implements Operator {
     /** The plugin name. */
     public static final String NAME = "deblur";
+
+    /** The operator with the default {@code signal} κ = 0.5. */
+    public DeblurOperator(int size, double sigma, double rcond, double noise) {
+        this(size, sigma, rcond, noise, OperatorKeys.DEFAULT_SIGNAL);
+    }
 
     public DeblurOperator {
         if (size < 1 || size % 2 == 0) {
@@ -60,7 +65,7 @@ public record DeblurOperator(int size, double sigma, double rcond, double noise)
     @Override
     public MeasurementOperator bind(Shape sampleShape) {
         int[] chw = Shapes.image(sampleShape, NAME);
-        return new Bound(sampleShape, chw, kernel1d(), rcond, noise);
+        return new Bound(sampleShape, chw, kernel1d(), rcond, noise, OperatorKeys.floor(noise, signal));
     }
 
     /** The convolution, and the dense matrix of one channel for the pseudo-inverse. */
@@ -72,7 +77,7 @@ public record DeblurOperator(int size, double sigma, double rcond, double noise)
         private final double[] g;        // the 1-D kernel
         private final DenseMatrix channel;
 
-        Bound(Shape sampleShape, int[] chw, double[] g, double rcond, double noise) {
+        Bound(Shape sampleShape, int[] chw, double[] g, double rcond, double noise, double floor) {
             super(NAME, sampleShape, sampleShape, noise);
             this.c = chw[0];
             this.h = chw[1];
@@ -95,7 +100,7 @@ public record DeblurOperator(int size, double sigma, double rcond, double noise)
                     }
                 }
             }
-            this.channel = new DenseMatrix(a, p, p, rcond);
+            this.channel = new DenseMatrix(a, p, p, rcond, floor);
         }
 
         @Override
@@ -165,7 +170,7 @@ public record DeblurOperator(int size, double sigma, double rcond, double noise)
         private static final Map<String, ConfigKey> KEYS = OperatorKeys.withNoise(
                 ConfigKey.ofInt("size", 5, 1, 99, "kernel size 2r+1 (odd)"),
                 ConfigKey.ofPositiveDouble("sigma", 1, 100, "standard deviation of the Gaussian kernel, in pixels"),
-                OperatorKeys.rcond(1e-3));
+                OperatorKeys.rcond(1e-3), OperatorKeys.SIGNAL);
 
         @Override
         public String name() {
@@ -185,7 +190,7 @@ public record DeblurOperator(int size, double sigma, double rcond, double noise)
         @Override
         public Operator create(PluginConfig config) {
             return new DeblurOperator(config.getInt("size"), config.getDouble("sigma"), config.getDouble("rcond"),
-                    config.getDouble("noise"));
+                    config.getDouble("noise"), config.getDouble("signal"));
         }
     }
 }

@@ -12,7 +12,7 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  * A dense M×D matrix acting on rows: A·x, Aᵀ·y and a truncated Moore–Penrose pseudo-inverse A⁺·y (each row on
  * its own, see {@link #product}), the last
  * from a singular value decomposition A = U·S·Vᵀ (A⁺ = V·S⁺·Uᵀ, with S⁺ inverting the singular values above
- * rcond × the largest and zeroing the others; Golub &amp; Van Loan 2013, §5.5.2). The decomposition runs on
+ * max(rcond × the largest, floor) and zeroing the others; Golub &amp; Van Loan 2013, §5.5.2). The decomposition runs on
  * first use of the pseudo-inverse (once; measuring needs only A). Immutable and thread-safe.
  */
 final class DenseMatrix {
@@ -21,6 +21,7 @@ final class DenseMatrix {
     private final double[] a;        // M×D, row-major
     private final double[] aT;       // D×M, row-major
     private final double rcond;
+    private final double floor;
     private volatile double[] pinv;  // A⁺: D×M, row-major
     /** The largest number of products of one chunk of rows. */
     static final long CHUNK_VALUES = 1L << 22;
@@ -28,8 +29,9 @@ final class DenseMatrix {
     /**
      * @param a the matrix, row-major, {@code rows × cols} values (not copied)
      * @param rcond the relative cutoff of the pseudo-inverse, in (0, 1]
+     * @param floor the absolute cutoff of the pseudo-inverse (≥ 0): singular values at or below it count as zero
      */
-    DenseMatrix(double[] a, int rows, int cols, double rcond) {
+    DenseMatrix(double[] a, int rows, int cols, double rcond, double floor) {
         if (a.length != (long) rows * cols) {
             throw new IllegalArgumentException(a.length + " values for a " + rows + "×" + cols + " matrix");
         }
@@ -37,6 +39,7 @@ final class DenseMatrix {
         this.cols = cols;
         this.a = a;
         this.rcond = rcond;
+        this.floor = floor;
         this.aT = transpose(a, rows, cols);
     }
 
@@ -118,7 +121,7 @@ final class DenseMatrix {
         }
         SingularValueDecomposition svd = new SingularValueDecomposition(new Array2DRowRealMatrix(m, false));
         double[] s = svd.getSingularValues();
-        double cutoff = rcond * (s.length == 0 ? 0 : s[0]);
+        double cutoff = Math.max(rcond * (s.length == 0 ? 0 : s[0]), floor);
         double[][] u = svd.getU().getData();   // M×r
         double[][] v = svd.getV().getData();   // D×r
         double[] out = new double[rows * cols];   // A⁺ = V·S⁺·Uᵀ, D×M

@@ -17,7 +17,8 @@ import org.score4j.model.data.NpyFile;
  * order); the measurement has shape (M). Aᵀ is the transpose and A⁺ the truncated pseudo-inverse (singular
  * values below {@code rcond} × the largest count as zero), computed on first use.
  *
- * <p>Keys: {@code matrix} (path, required), {@code rcond} (default 1e-6), {@code noise}. Immutable and
+ * <p>Keys: {@code matrix} (path, required), {@code rcond} (default 1e-6), {@code signal} (κ, default 0.5:
+ * singular values below σ_y/κ count as zero too), {@code noise}. Immutable and
  * thread-safe.
  *
  * @param file the matrix file (name for messages)
@@ -27,10 +28,15 @@ import org.score4j.model.data.NpyFile;
  * @param rcond the cutoff of the pseudo-inverse
  * @param noise σ_y
  */
-public record MatrixOperator(String file, double[] values, int rows, int cols, double rcond, double noise)
-        implements Operator {
+public record MatrixOperator(String file, double[] values, int rows, int cols, double rcond, double noise,
+        double signal) implements Operator {
     /** The plugin name. */
     public static final String NAME = "matrix";
+
+    /** The operator with the default {@code signal} κ = 0.5. */
+    public MatrixOperator(String file, double[] values, int rows, int cols, double rcond, double noise) {
+        this(file, values, rows, cols, rcond, noise, OperatorKeys.DEFAULT_SIGNAL);
+    }
 
     @Override
     public MeasurementOperator bind(Shape sampleShape) {
@@ -39,7 +45,8 @@ public record MatrixOperator(String file, double[] values, int rows, int cols, d
                     + Shapes.text(sampleShape) + " have " + sampleShape.size() + " values, so expected a matrix of "
                     + "shape (M, " + sampleShape.size() + ")");
         }
-        return new Bound(sampleShape, new DenseMatrix(values, rows, cols, rcond), noise);
+        return new Bound(sampleShape, new DenseMatrix(values, rows, cols, rcond,
+                OperatorKeys.floor(noise, signal)), noise);
     }
 
     /** The matrix on flattened samples. */
@@ -81,7 +88,7 @@ public record MatrixOperator(String file, double[] values, int rows, int cols, d
         private static final Map<String, ConfigKey> KEYS = OperatorKeys.withNoise(
                 ConfigKey.ofPath("matrix", null, ".npy of shape (M, D): the matrix A applied to samples of D values; "
                         + "required"),
-                OperatorKeys.rcond(1e-6));
+                OperatorKeys.rcond(1e-6), OperatorKeys.SIGNAL);
 
         @Override
         public String name() {
@@ -117,7 +124,7 @@ public record MatrixOperator(String file, double[] values, int rows, int cols, d
                 }
             }
             return new MatrixOperator(text, v, Math.toIntExact(s[0]), Math.toIntExact(s[1]),
-                    config.getDouble("rcond"), config.getDouble("noise"));
+                    config.getDouble("rcond"), config.getDouble("noise"), config.getDouble("signal"));
         }
     }
 }

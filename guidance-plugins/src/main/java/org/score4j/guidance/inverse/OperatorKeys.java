@@ -38,6 +38,21 @@ final class OperatorKeys {
                 "pseudo-inverse (projection method): singular values below rcond × the largest count as zero");
     }
 
+    /** The default spread κ of the signal along a direction, in model units (data scaled to [−1, 1]). */
+    static final double DEFAULT_SIGNAL = 0.5;
+
+    /** κ, the typical spread of the signal along a direction, for the noise cutoff of a pseudo-inverse. */
+    static final ConfigKey SIGNAL = ConfigKey.ofDouble("signal", DEFAULT_SIGNAL, 0, 1e6,
+            "pseudo-inverse (projection method): singular values s below noise/signal count as zero too — a "
+                    + "direction whose measured coordinate has noise σ_y/s above the signal's spread κ carries no "
+                    + "information (default 0.5, in the model's units: a quarter of the [−1, 1] range of scaled "
+                    + "data; 0: rcond only)");
+
+    /** The absolute cutoff σ_y/κ of a pseudo-inverse (0 when κ = 0). */
+    static double floor(double noise, double signal) {
+        return signal > 0 ? noise / signal : 0;
+    }
+
     /** An optional double in (min, max) without a default: given only where it applies. */
     static ConfigKey optionalOpen(String name, double min, double max, String help) {
         return new ConfigKey(name, ConfigType.DOUBLE, null, min, true, max, List.of(), help);

@@ -27,7 +27,8 @@ import org.score4j.api.plugin.PluginConfig;
  * the largest count as zero), computed on first use.
  *
  * <p>Needs image samples (C, H, W). Keys: {@code angles} (default 8), {@code detectors} (default the
- * smallest count ≥ √(H² + W²) with the parity of W), {@code rcond} (default 1e-3), {@code noise}. Immutable and
+ * smallest count ≥ √(H² + W²) with the parity of W), {@code rcond} (default 1e-3), {@code signal} (κ, default
+ * 0.5: singular values below σ_y/κ count as zero too), {@code noise}. Immutable and
  * thread-safe.
  *
  * @param angles the number of projection angles
@@ -35,9 +36,15 @@ import org.score4j.api.plugin.PluginConfig;
  * @param rcond the cutoff of the pseudo-inverse
  * @param noise σ_y
  */
-public record TomographyOperator(int angles, int detectors, double rcond, double noise) implements Operator {
+public record TomographyOperator(int angles, int detectors, double rcond, double noise, double signal)
+        implements Operator {
     /** The plugin name. */
     public static final String NAME = "tomography";
+
+    /** The operator with the default {@code signal} κ = 0.5. */
+    public TomographyOperator(int angles, int detectors, double rcond, double noise) {
+        this(angles, detectors, rcond, noise, OperatorKeys.DEFAULT_SIGNAL);
+    }
 
     /** The default detector count of H×W images. */
     public static int defaultDetectors(int h, int w) {
@@ -92,7 +99,8 @@ public record TomographyOperator(int angles, int detectors, double rcond, double
     public MeasurementOperator bind(Shape sampleShape) {
         int[] chw = Shapes.image(sampleShape, NAME);
         int det = detectors > 0 ? detectors : defaultDetectors(chw[1], chw[2]);
-        DenseMatrix m = new DenseMatrix(matrix(chw[1], chw[2], angles, det), angles * det, chw[1] * chw[2], rcond);
+        DenseMatrix m = new DenseMatrix(matrix(chw[1], chw[2], angles, det), angles * det, chw[1] * chw[2], rcond,
+                OperatorKeys.floor(noise, signal));
         return new Bound(sampleShape, new Shape(chw[0], angles, det), m, noise);
     }
 
@@ -141,7 +149,7 @@ public record TomographyOperator(int angles, int detectors, double rcond, double
                 ConfigKey.ofInt("angles", 8, 1, 1024, "number of projection angles, equally spaced in [0°, 180°)"),
                 OperatorKeys.optionalInt("detectors", 1, 1 << 14, "detector bins of unit width (default: the "
                         + "smallest count >= the image diagonal with the parity of W)"),
-                OperatorKeys.rcond(1e-3));
+                OperatorKeys.rcond(1e-3), OperatorKeys.SIGNAL);
 
         @Override
         public String name() {
@@ -163,7 +171,7 @@ public record TomographyOperator(int angles, int detectors, double rcond, double
         public Operator create(PluginConfig config) {
             Optional<String> det = config.find("detectors");
             return new TomographyOperator(config.getInt("angles"), det.map(Integer::parseInt).orElse(0),
-                    config.getDouble("rcond"), config.getDouble("noise"));
+                    config.getDouble("rcond"), config.getDouble("noise"), config.getDouble("signal"));
         }
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.score4j.api.inverse.LinearOperator;
 import org.score4j.api.inverse.MeasurementOperator;
@@ -250,6 +251,59 @@ class OperatorsTest {
         double[] blurredOnes = op.apply(nd.create(ones, new Shape(1, 2, 9, 9))).toDoubleArray();
         assertThat(blurredOnes[4 * 9 + 4]).isCloseTo(1, within(1e-12));
         assertThat(blurredOnes[0]).isLessThan(1);
+    }
+
+    @ParameterizedTest(name = "noise {0}, signal {1}")
+    @CsvSource({"0.05, 1", "0.2, 1", "0.05, 0.25", "0.05, 0", "0, 1"})
+    void thePseudoInverseDropsTheDirectionsMeasuredBelowTheNoise(double noise, double signal) {
+        // the rank kept by A⁺ (the trace of A·A⁺) is the number of singular values above max(rcond·s₀, σ_y/κ),
+        // for the dense operators: deblur, tomography and a matrix
+        Npy8x8.writeMatrix(dir.resolve("m.npy"));
+        Map<String, String> cfg = Map.of("noise", Double.toString(noise), "signal", Double.toString(signal));
+        List<LinearOperator> ops = List.of(
+                bind(new DeblurOperator.Factory(), cfg, new Shape(1, 8, 8)),
+                bind(new TomographyOperator.Factory(), new java.util.HashMap<>(Map.of("noise", Double.toString(noise),
+                        "signal", Double.toString(signal), "angles", "6")), new Shape(1, 8, 8)),
+                bind(new MatrixOperator.Factory(), Map.of("noise", Double.toString(noise), "signal",
+                        Double.toString(signal), "matrix", dir.resolve("m.npy").toString()), new Shape(64)));
+        double[] rconds = {1e-3, 1e-3, 1e-6};
+        for (int o = 0; o < ops.size(); o++) {
+            LinearOperator op = ops.get(o);
+            double[] sv = new org.apache.commons.math3.linear.SingularValueDecomposition(
+                    new org.apache.commons.math3.linear.Array2DRowRealMatrix(LinearOperators.matrix(op)))
+                    .getSingularValues();
+            double cutoff = Math.max(rconds[o] * sv[0], signal > 0 ? noise / signal : 0);
+            long kept = java.util.Arrays.stream(sv).filter(v -> v > cutoff).count();
+            int m = Math.toIntExact(op.measurementShape().size());
+            double[] e = new double[m * m];
+            for (int i = 0; i < m; i++) {
+                e[i * m + i] = 1;
+            }
+            double[] aap = op.apply(op.pseudoInverse(nd.create(e, new Shape(m, m)))).toDoubleArray();
+            double trace = 0;
+            for (int i = 0; i < m; i++) {
+                trace += aap[i * m + i];
+            }
+            assertThat(trace).as("%s: kept rank", op).isCloseTo(kept, within(1e-6));
+            if (noise > 0 && signal > 0) {
+                assertThat(kept).as("%s drops some directions", op).isLessThan(sv.length);
+            }
+        }
+    }
+
+    /** A fixed 40×64 matrix with singular values spread over 10⁻⁴..1. */
+    static final class Npy8x8 {
+        static void writeMatrix(Path file) {
+            double[] a = new double[40 * 64];
+            java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+            for (int i = 0; i < 40; i++) {
+                double scale = Math.pow(10, -4.0 * i / 39);
+                for (int j = 0; j < 64; j++) {
+                    a[i * 64 + j] = scale * r.nextGaussian() / 8;
+                }
+            }
+            TestFiles.npy(file.getParent(), file.getFileName().toString(), a, 40, 64);
+        }
     }
 
     @Test
