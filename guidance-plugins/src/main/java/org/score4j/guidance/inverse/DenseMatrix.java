@@ -10,10 +10,10 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
 
 /**
  * A dense M×D matrix acting on rows: A·x, Aᵀ·y and a truncated Moore–Penrose pseudo-inverse A⁺·y (each row on
- * its own, see {@link #product}), the last
- * from a singular value decomposition A = U·S·Vᵀ (A⁺ = V·S⁺·Uᵀ, with S⁺ inverting the singular values above
- * max(rcond × the largest, floor) and zeroing the others; Golub &amp; Van Loan 2013, §5.5.2). The decomposition runs on
- * first use of the pseudo-inverse (once; measuring needs only A). Immutable and thread-safe.
+ * its own, see {@link #product}), the last from a singular value decomposition A = U·S·Vᵀ (A⁺ = V·S⁺·Uᵀ, with S⁺
+ * inverting the singular values above max(rcond × the largest, floor) and zeroing the others; Golub &amp; Van Loan
+ * 2013, §5.5.2). The decomposition runs on first use of the pseudo-inverse (once; measuring needs only A).
+ * Immutable and thread-safe.
  */
 final class DenseMatrix {
     private final int rows;

@@ -36,10 +36,10 @@ import org.score4j.runner.io.Npy;
  * σ_y = 0.05), a 64-D mixture of 1×8×8 images with a missing centered box, with 2× average pooling, with a 5×5
  * Gaussian blur and with parallel-beam projections at 4 angles, and a 48-D mixture of 3×4×4 RGB images measured
  * by their grey values (colorize; all σ_y = 0.05; DPS with γ = 0.03 on the blur and the projections, where
- * g = ‖A‖₂² is far above the mean eigenvalue of A·Aᵀ, the default 0.1 elsewhere). The model score is exact ({@code gmm}), so the method and the sampler are the only sources of
- * error. Each problem measures two true samples and draws {@value #N} posterior samples per measurement in one
- * run (pc sampler, reverse diffusion + Langevin, VP, 1000 steps for the 2-D problem and the box, 2000 for the
- * others: at 1000 steps DPS misweighs the modes of one 8-D measurement (SW₂ ratio 19) and projection those of
+ * g = ‖A‖₂² is far above the mean eigenvalue of A·Aᵀ, the default 0.1 elsewhere). The model score is exact
+ * ({@code gmm}), so the method and the sampler are the only sources of error. Each problem measures two true
+ * samples and draws {@value #N} posterior samples per measurement in one run (pc sampler, reverse diffusion +
+ * Langevin, VP, 2000 steps for 8-D inpainting and super-resolution, 1000 for the others: at 1000 steps DPS misweighs the modes of one 8-D measurement (SW₂ ratio 19) and projection those of
  * one super-resolution measurement (3.5); at 2000 both are within the bounds).
  *
  * <p><b>Checks.</b> Per measurement:
