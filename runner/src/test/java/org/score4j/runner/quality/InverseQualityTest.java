@@ -39,8 +39,9 @@ import org.score4j.runner.io.Npy;
  * g = ‖A‖₂² is far above the mean eigenvalue of A·Aᵀ, the default 0.1 elsewhere). The model score is exact
  * ({@code gmm}), so the method and the sampler are the only sources of error. Each problem measures two true
  * samples and draws {@value #N} posterior samples per measurement in one run (pc sampler, reverse diffusion +
- * Langevin, VP, 2000 steps for 8-D inpainting and super-resolution, 1000 for the others: at 1000 steps DPS misweighs the modes of one 8-D measurement (SW₂ ratio 19) and projection those of
- * one super-resolution measurement (3.5); at 2000 both are within the bounds).
+ * Langevin, VP, 2000 steps for 8-D inpainting and super-resolution, 1000 for the others: at 1000 steps DPS
+ * misweighs the modes of one 8-D measurement (SW₂ ratio 19) and projection those of one super-resolution
+ * measurement (3.5); at 2000 both are within the bounds).
  *
  * <p><b>Checks.</b> Per measurement:
  * <ul>
