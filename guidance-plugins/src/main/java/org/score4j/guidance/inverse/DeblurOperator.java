@@ -30,6 +30,7 @@ import org.score4j.model.nn.GraphConstants;
  * @param sigma the kernel's standard deviation σ in pixels
  * @param rcond the cutoff of the pseudo-inverse
  * @param noise σ_y
+ * @param signal κ: singular values below σ_y/κ count as zero too (0: none)
  */
 public record DeblurOperator(int size, double sigma, double rcond, double noise, double signal) implements Operator {
     /** The plugin name. */

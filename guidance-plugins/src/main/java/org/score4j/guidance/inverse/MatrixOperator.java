@@ -27,6 +27,7 @@ import org.score4j.model.data.NpyFile;
  * @param cols D
  * @param rcond the cutoff of the pseudo-inverse
  * @param noise σ_y
+ * @param signal κ: singular values below σ_y/κ count as zero too (0: none)
  */
 public record MatrixOperator(String file, double[] values, int rows, int cols, double rcond, double noise,
         double signal) implements Operator {

@@ -35,6 +35,7 @@ import org.score4j.api.plugin.PluginConfig;
  * @param detectors the number of detector bins, or 0 for the default
  * @param rcond the cutoff of the pseudo-inverse
  * @param noise σ_y
+ * @param signal κ: singular values below σ_y/κ count as zero too (0: none)
  */
 public record TomographyOperator(int angles, int detectors, double rcond, double noise, double signal)
         implements Operator {

@@ -258,14 +258,15 @@ class OperatorsTest {
     void thePseudoInverseDropsTheDirectionsMeasuredBelowTheNoise(double noise, double signal) {
         // the rank kept by A⁺ (the trace of A·A⁺) is the number of singular values above max(rcond·s₀, σ_y/κ),
         // for the dense operators: deblur, tomography and a matrix
-        Npy8x8.writeMatrix(dir.resolve("m.npy"));
-        Map<String, String> cfg = Map.of("noise", Double.toString(noise), "signal", Double.toString(signal));
+        Path matrix = spreadMatrix(dir);
+        String n = Double.toString(noise);
+        String k = Double.toString(signal);
         List<LinearOperator> ops = List.of(
-                bind(new DeblurOperator.Factory(), cfg, new Shape(1, 8, 8)),
-                bind(new TomographyOperator.Factory(), new java.util.HashMap<>(Map.of("noise", Double.toString(noise),
-                        "signal", Double.toString(signal), "angles", "6")), new Shape(1, 8, 8)),
-                bind(new MatrixOperator.Factory(), Map.of("noise", Double.toString(noise), "signal",
-                        Double.toString(signal), "matrix", dir.resolve("m.npy").toString()), new Shape(64)));
+                bind(new DeblurOperator.Factory(), Map.of("noise", n, "signal", k), new Shape(1, 8, 8)),
+                bind(new TomographyOperator.Factory(), Map.of("noise", n, "signal", k, "angles", "6"),
+                        new Shape(1, 8, 8)),
+                bind(new MatrixOperator.Factory(), Map.of("noise", n, "signal", k, "matrix", matrix.toString()),
+                        new Shape(64)));
         double[] rconds = {1e-3, 1e-3, 1e-6};
         for (int o = 0; o < ops.size(); o++) {
             LinearOperator op = ops.get(o);
@@ -291,19 +292,17 @@ class OperatorsTest {
         }
     }
 
-    /** A fixed 40×64 matrix with singular values spread over 10⁻⁴..1. */
-    static final class Npy8x8 {
-        static void writeMatrix(Path file) {
-            double[] a = new double[40 * 64];
-            java.util.SplittableRandom r = new java.util.SplittableRandom(4);
-            for (int i = 0; i < 40; i++) {
-                double scale = Math.pow(10, -4.0 * i / 39);
-                for (int j = 0; j < 64; j++) {
-                    a[i * 64 + j] = scale * r.nextGaussian() / 8;
-                }
+    /** A fixed 40×64 matrix whose rows scale from 1 down to 10⁻⁴, so that its singular values spread as wide. */
+    static Path spreadMatrix(Path dir) {
+        double[] a = new double[40 * 64];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (int i = 0; i < 40; i++) {
+            double scale = Math.pow(10, -4.0 * i / 39);
+            for (int j = 0; j < 64; j++) {
+                a[i * 64 + j] = scale * r.nextGaussian() / 8;
             }
-            TestFiles.npy(file.getParent(), file.getFileName().toString(), a, 40, 64);
         }
+        return TestFiles.npy(dir, "spread.npy", a, 40, 64);
     }
 
     @Test

@@ -229,22 +229,14 @@ public final class IdxImagesFactory implements DatasetFactory {
 
     /**
      * The colour of image {@code index} of {@code split} under {@code color=tint}: the fully saturated, full-value
-     * colour (HSV s = v = 1) of hue h = the first {@link SplittableRandom#nextDouble()} of the generator seeded
-     * with the index (the test split's seeds offset by 2⁴⁰), as RGB in [0, 1] with its largest component 1.
+     * colour (HSB s = b = 1, {@link java.awt.Color#HSBtoRGB}) of hue h = the first
+     * {@link SplittableRandom#nextDouble()} of the generator seeded with the index (the test split's seeds offset by
+     * 2⁴⁰), as RGB in [0, 1] in steps of 1/255, with its largest component 1 and its smallest 0.
      */
     public static double[] tintColor(String split, int index) {
         long seed = index + (split.equals(TEST) ? 1L << 40 : 0L);
-        double h6 = new SplittableRandom(seed).nextDouble() * 6;
-        int sector = Math.min((int) h6, 5);
-        double f = h6 - sector;
-        return switch (sector) {
-            case 0 -> new double[] {1, f, 0};
-            case 1 -> new double[] {1 - f, 1, 0};
-            case 2 -> new double[] {0, 1, f};
-            case 3 -> new double[] {0, 1 - f, 1};
-            case 4 -> new double[] {f, 0, 1};
-            default -> new double[] {1, 0, 1 - f};
-        };
+        int rgb = java.awt.Color.HSBtoRGB((float) new SplittableRandom(seed).nextDouble(), 1f, 1f);
+        return new double[] {((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0};
     }
 
     /** Tints {@code count} grey images of {@code size} pixels: channel c of image i is round(v·rgb_i[c]). */

@@ -182,17 +182,18 @@ class IdxImagesTest {
 
     @Test
     void tintHuesCoverTheColourCircle() {
-        int[] sectors = new int[6];
+        // hues of 6000 images in six bins of 60°: each near 1000 (binomial sd ≈ 29)
+        int[] bins = new int[6];
         for (int i = 0; i < 6000; i++) {
             double[] rgb = IdxImagesFactory.tintColor("train", i);
-            int r = rgb[0] == 1 ? 1 : 0;
-            int g = rgb[1] == 1 ? 1 : 0;
-            int b = rgb[2] == 1 ? 1 : 0;
-            assertThat(r + g + b).isGreaterThanOrEqualTo(1);
-            sectors[rgb[0] == 1 ? (rgb[2] == 0 ? 0 : 5) : rgb[1] == 1 ? (rgb[0] > 0 ? 1 : 2) : (rgb[1] > 0 ? 3 : 4)]++;
+            float[] hsb = java.awt.Color.RGBtoHSB((int) Math.round(rgb[0] * 255), (int) Math.round(rgb[1] * 255),
+                    (int) Math.round(rgb[2] * 255), null);
+            assertThat(hsb[1]).as("saturation").isEqualTo(1f);
+            assertThat(hsb[2]).as("brightness").isEqualTo(1f);
+            bins[Math.min(5, (int) (hsb[0] * 6))]++;
         }
-        for (int s : sectors) {
-            assertThat(s).isBetween(850, 1150);
+        for (int count : bins) {
+            assertThat(count).isBetween(880, 1120);
         }
     }
 
